@@ -1,0 +1,428 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models, transaction
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from confjournal.fields import NFCCharField, NFCTextField, URLField
+from confjournal.tagging import Tags
+from confjournal.text import unique_slug
+from confjournal.visibility import (
+    Visibility,
+    VisibleQuerySet,
+    event_visible_q,
+    record_visible_q,
+)
+from events.models import Booth, Event, Tag
+
+
+class SpeakerQuerySet(VisibleQuerySet):
+    def visibility_q(self, user):
+        # A speaker has no visibility of their own: they are public through a
+        # talk someone may see, and otherwise not there at all.
+        return Q(Exists(Talk.objects.visible_to(user).filter(speakers=OuterRef("pk"))))
+
+    def with_talk_counts(self, user):
+        talks = (
+            Talk.objects.visible_to(user)
+            .attended()
+            .filter(speakers=OuterRef("pk"))
+            .order_by()
+            .values("speakers")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(talk_count=Coalesce(Subquery(talks), 0))
+
+
+class Speaker(models.Model):
+    """A person heard speaking, with every spelling of their name."""
+
+    name = NFCCharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True, blank=True)
+    aliases = NFCTextField(
+        _("other spellings"),
+        blank=True,
+        help_text=_("One per line, e.g. 승현준 for Sebastian Seung."),
+    )
+    affiliation = NFCCharField(_("affiliation"), max_length=200, blank=True)
+    homepage = URLField(_("homepage"), max_length=500, blank=True)
+
+    objects = SpeakerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        constraints = [
+            models.CheckConstraint(condition=~Q(slug=""), name="speaker_slug_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("talks:speaker_detail", args=[self.slug])
+
+    def clean(self):
+        super().clean()
+        if not self.slug and self.name:
+            self.slug = unique_slug(
+                Speaker.objects.all(),
+                self.name,
+                max_length=120,
+                fallback="speaker",
+                exclude_pk=self.pk,
+            )
+
+    @property
+    def alias_list(self):
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+
+class TalkQuerySet(VisibleQuerySet):
+    def visibility_q(self, user):
+        return event_visible_q(user, "event__")
+
+    def attended(self):
+        return self.filter(attended=True)
+
+    def with_speakers(self):
+        return self.prefetch_related(
+            Prefetch(
+                "talk_speakers",
+                queryset=TalkSpeaker.objects.select_related("speaker").order_by("position", "id"),
+            )
+        )
+
+
+class Talk(models.Model):
+    """A talk, keynote, panel or demo heard at an event."""
+
+    class Kind(models.TextChoices):
+        KEYNOTE = "keynote", _("Keynote")
+        INVITED = "invited", _("Invited talk")
+        ORAL = "oral", _("Oral")
+        SPOTLIGHT = "spotlight", _("Spotlight")
+        PANEL = "panel", _("Panel")
+        TUTORIAL = "tutorial", _("Tutorial")
+        WORKSHOP = "workshop", _("Workshop")
+        EXPO = "expo", _("Expo talk")
+        DEMO = "demo", _("Demo")
+        LIGHTNING = "lightning", _("Lightning talk")
+        MEETUP = "meetup", _("Meetup talk")
+        OTHER = "other", _("Other")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="talks"
+    )
+    title = NFCCharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.INVITED)
+    speakers = models.ManyToManyField(
+        Speaker,
+        verbose_name=_("speakers"),
+        through="TalkSpeaker",
+        related_name="talks",
+        blank=True,
+    )
+    date = models.DateField(_("date"), null=True, blank=True)
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
+    room = NFCCharField(_("room"), max_length=200, blank=True)
+    abstract = NFCTextField(_("abstract"), blank=True, help_text=_("Markdown."))
+    slides_url = URLField(_("slides"), max_length=500, blank=True)
+    video_url = URLField(_("video"), max_length=500, blank=True)
+    rating = models.PositiveSmallIntegerField(
+        _("my rating"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("1 to 5."),
+    )
+    is_mine = models.BooleanField(_("I gave this talk"), default=False)
+    attended = models.BooleanField(
+        _("attended"),
+        default=True,
+        help_text=_("Untick for programme entries you did not go to."),
+    )
+    tags = Tags()
+
+    objects = TalkQuerySet.as_manager()
+
+    class Meta:
+        ordering = [F("date").asc(nulls_last=True), F("start_time").asc(nulls_last=True), "id"]
+        verbose_name = _("talk")
+        verbose_name_plural = _("talks")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="talk_rating_1_to_5",
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "date", "start_time"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("talks:detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        # On an event's add page the event is not saved yet, so event_id is
+        # empty; the inline formset has still set the instance.
+        try:
+            event = self.event
+        except Event.DoesNotExist:
+            event = None
+        checkable = event is not None and self.date and event.start_date and event.end_date
+        if checkable and not event.start_date <= self.date <= event.end_date:
+            raise ValidationError({"date": _("The date must fall within the event's dates.")})
+
+    @property
+    def speaker_list(self):
+        """The speakers in their order (uses `with_speakers()` when prefetched)."""
+        return [link.speaker for link in self.talk_speakers.all()]
+
+    @transaction.atomic
+    def set_speakers(self, speakers):
+        """Replace the speakers with `speakers`, keeping their order."""
+        TalkSpeaker.objects.filter(talk=self).delete()
+        TalkSpeaker.objects.bulk_create(
+            TalkSpeaker(talk=self, speaker=speaker, position=position)
+            for position, speaker in enumerate(dict.fromkeys(speakers))
+        )
+
+
+class TalkSpeaker(models.Model):
+    """One speaker of a talk, at a position in the talk's list of speakers."""
+
+    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="talk_speakers")
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="talk_appearances")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("talk speaker")
+        verbose_name_plural = _("talk speakers")
+        constraints = [
+            models.UniqueConstraint(fields=["talk", "speaker"], name="talk_speaker_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.speaker} · {self.talk}"
+
+
+class PaperQuerySet(VisibleQuerySet):
+    def visibility_q(self, user):
+        return event_visible_q(user, "event__")
+
+
+class Paper(models.Model):
+    """A paper seen at an event, at a poster or in a talk."""
+
+    class Presentation(models.TextChoices):
+        POSTER = "poster", _("Poster")
+        ORAL = "oral", _("Oral")
+        SPOTLIGHT = "spotlight", _("Spotlight")
+        WORKSHOP = "workshop", _("Workshop")
+        OTHER = "other", _("Other")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="papers"
+    )
+    title = NFCCharField(_("title"), max_length=300)
+    authors = NFCTextField(
+        _("authors"), blank=True, help_text=_("One per line, in the paper's order.")
+    )
+    presentation = models.CharField(
+        _("presentation"), max_length=20, choices=Presentation, default=Presentation.POSTER
+    )
+    session = NFCCharField(
+        _("session"), max_length=100, blank=True, help_text=_("Session or poster number.")
+    )
+    url = URLField(
+        _("link"), max_length=500, blank=True, help_text=_("OpenReview or the paper's page.")
+    )
+    arxiv_id = models.CharField(
+        _("arXiv id"),
+        max_length=32,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$",
+                _("An arXiv id looks like 2206.09959 or 2206.09959v2."),
+            )
+        ],
+    )
+    doi = models.CharField(
+        _("DOI"),
+        max_length=200,
+        blank=True,
+        validators=[RegexValidator(r"^10\.\d{4,9}/\S+$", _("A DOI looks like 10.1234/abc."))],
+    )
+    abstract = NFCTextField(_("abstract"), blank=True)
+    is_mine = models.BooleanField(_("I am an author"), default=False)
+    talk = models.ForeignKey(
+        Talk,
+        verbose_name=_("talk"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="papers",
+        help_text=_("The talk in which it was presented, if any."),
+    )
+    tags = Tags()
+
+    objects = PaperQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "id"]
+        verbose_name = _("paper")
+        verbose_name_plural = _("papers")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("talks:paper_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if self.talk_id and self.event_id and self.talk.event_id != self.event_id:
+            raise ValidationError({"talk": _("Pick a talk of the same event.")})
+
+    @property
+    def author_list(self):
+        return [line.strip() for line in self.authors.splitlines() if line.strip()]
+
+    @property
+    def arxiv_url(self):
+        return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else ""
+
+    @property
+    def doi_url(self):
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+
+class NoteQuerySet(VisibleQuerySet):
+    def visibility_q(self, user):
+        return record_visible_q(user)
+
+    def for_display(self):
+        return self.select_related("event", "talk", "paper", "booth", "owner").prefetch_related(
+            "tags"
+        )
+
+
+class Note(models.Model):
+    """What someone wrote about an event, or about one talk, paper or booth of it."""
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="notes"
+    )
+    talk = models.ForeignKey(
+        Talk,
+        verbose_name=_("talk"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notes",
+    )
+    paper = models.ForeignKey(
+        Paper,
+        verbose_name=_("paper"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notes",
+    )
+    booth = models.ForeignKey(
+        Booth,
+        verbose_name=_("booth"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notes",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="notes",
+    )
+    title = NFCCharField(_("title"), max_length=200, blank=True)
+    body = NFCTextField(_("note"), help_text=_("Markdown."))
+    visibility = models.CharField(
+        _("visibility"),
+        max_length=10,
+        choices=Visibility,
+        default=Visibility.PRIVATE,
+        help_text=_("Private notes are seen by you alone."),
+    )
+    tags = Tags()
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = NoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(talk__isnull=True, paper__isnull=True)
+                    | Q(talk__isnull=True, booth__isnull=True)
+                    | Q(paper__isnull=True, booth__isnull=True)
+                ),
+                name="note_about_one_thing",
+                violation_error_message=_(
+                    "A note can be about one talk, one paper or one booth, not several."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or Truncator(self.body).chars(60)
+
+    def get_absolute_url(self):
+        return reverse("talks:note_detail", args=[self.pk])
+
+    @property
+    def subject(self):
+        """The talk, paper or booth the note is about, if any."""
+        return self.talk or self.paper or self.booth
+
+    def clean(self):
+        super().clean()
+        if not self.event_id:
+            return
+        for name in ("talk", "paper", "booth"):
+            target_id = getattr(self, f"{name}_id")
+            if target_id and getattr(self, name).event_id != self.event_id:
+                raise ValidationError({name: _("Pick one of this event's own.")})
+
+
+TAGGED_MODELS = [Event, Talk, Paper, Booth, Note]
+
+
+def visible_topics(user):
+    """Tags used on at least one record `user` may see, with `usage` counts.
+
+    A tag used only on private records is not listed, and private records
+    never add to a count.
+    """
+    usage = Q()
+    for model in TAGGED_MODELS:
+        usage |= Q(
+            items__content_type__app_label=model._meta.app_label,
+            items__content_type__model=model._meta.model_name,
+            items__object_id__in=model.objects.visible_to(user).values("pk"),
+        )
+    return Tag.objects.annotate(usage=Count("items", filter=usage)).filter(usage__gt=0)
