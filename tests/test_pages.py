@@ -1,0 +1,402 @@
+"""Public pages render what a visitor expects, Korean included, and nothing private."""
+
+import datetime
+
+import pytest
+
+from events.models import Event
+from tests.factories import (
+    BoothFactory,
+    EventFactory,
+    NoteFactory,
+    PaperFactory,
+    SpeakerFactory,
+    TalkFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "RECRUITER-SAID-XYZZY"
+PRIVATE_EVENT = "Closed Defence Workshop QWERTY"
+
+
+@pytest.fixture
+def journal(db):
+    owner = UserFactory(username="minji")
+    forum = EventFactory(
+        name="Samsung AI Forum 2022",
+        slug="samsung-ai-forum-2022",
+        kind="forum",
+        start_date=datetime.date(2022, 11, 8),
+        end_date=datetime.date(2022, 11, 9),
+        city="Seoul",
+        country="KR",
+        owner=owner,
+    )
+    day1 = EventFactory(
+        name="Day 1 · COEX",
+        slug="saif-day-1",
+        parent=forum,
+        start_date=datetime.date(2022, 11, 8),
+        end_date=datetime.date(2022, 11, 8),
+        venue="InterContinental COEX",
+        city="Seoul",
+        country="KR",
+        owner=owner,
+    )
+    day2 = EventFactory(
+        name="Day 2 · Yangjae",
+        slug="saif-day-2",
+        parent=forum,
+        start_date=datetime.date(2022, 11, 9),
+        end_date=datetime.date(2022, 11, 9),
+        city="Seoul",
+        country="KR",
+        owner=owner,
+    )
+    neurips = EventFactory(
+        name="NeurIPS 2022",
+        slug="neurips-2022",
+        start_date=datetime.date(2022, 11, 28),
+        end_date=datetime.date(2022, 12, 1),
+        city="New Orleans",
+        country="US",
+        owner=owner,
+    )
+    week = EventFactory(
+        name="대한민국 인공지능위크 2023",
+        slug="대한민국-인공지능위크-2023",
+        start_date=datetime.date(2023, 7, 12),
+        end_date=datetime.date(2023, 7, 13),
+        city="서울",
+        country="KR",
+        owner=owner,
+    )
+    hidden = EventFactory(
+        name=PRIVATE_EVENT,
+        slug="closed-defence",
+        visibility="private",
+        start_date=datetime.date(2023, 9, 1),
+        end_date=datetime.date(2023, 9, 1),
+        owner=owner,
+    )
+    bengio = SpeakerFactory(name="Yoshua Bengio", slug="yoshua-bengio")
+    seung = SpeakerFactory(name="Sebastian Seung", slug="sebastian-seung", aliases="승현준")
+    lee = SpeakerFactory(name="Daniel Lee", slug="daniel-lee")
+    hinton = SpeakerFactory(name="Geoffrey Hinton", slug="geoffrey-hinton")
+    secret_speaker = SpeakerFactory(name="Colonel Hidden", slug="colonel-hidden")
+    keynote = TalkFactory(
+        event=day1, title="Bayesian neural networks", kind="keynote", speakers=[bengio]
+    )
+    panel = TalkFactory(event=day2, title="헤비안 러닝 패널", kind="panel", speakers=[seung, lee])
+    ff = TalkFactory(event=neurips, title="The Forward-Forward Algorithm", speakers=[hinton])
+    TalkFactory(event=neurips, title="Unattended Programme Talk", attended=False)
+    TalkFactory(event=hidden, title=f"{SECRET} briefing", speakers=[secret_speaker])
+    PaperFactory(event=neurips, title="WoodFisher", authors="Sidak Pal Singh\nDan Alistarh")
+    PaperFactory(event=hidden, title=f"{SECRET} paper")
+    disney = BoothFactory(event=neurips, organization="Disney", swag="모자, 에코백")
+    BoothFactory(event=hidden, organization=f"{SECRET} booth")
+    recruiting = BoothFactory(event=day1, organization="Samsung recruiting", kind="recruiting")
+    public_note = NoteFactory(
+        event=day1,
+        talk=keynote,
+        owner=owner,
+        title="벤지오 키노트",
+        body="벤지오 교수님의 강연은 **베이지안 신경망**을 다시 보게 만들었다.",
+        visibility="public",
+    )
+    NoteFactory(
+        event=neurips,
+        booth=disney,
+        owner=owner,
+        title="디즈니 부스",
+        body="디즈니 부스에서 받은 모자와 에코백이 제일 마음에 들었다.",
+        visibility="public",
+    )
+    private_note = NoteFactory(
+        event=day1, booth=recruiting, owner=owner, title="채용", body=f"{SECRET} 채용 부스"
+    )
+    NoteFactory(
+        event=hidden,
+        owner=owner,
+        title="Hidden",
+        body=f"{SECRET} public-but-hidden",
+        visibility="public",
+    )
+    forum.tags.add("samsung")
+    day2.tags.add("hebbian")
+    neurips.tags.add("pruning", "경량화")
+    ff.tags.add("forward-forward")
+    panel.tags.add("hebbian")
+    public_note.tags.add("bayesian")
+    private_note.tags.add("only-private-tag")
+    hidden.tags.add("defence-secret")
+    return {
+        "owner": owner,
+        "forum": forum,
+        "neurips": neurips,
+        "week": week,
+        "hidden": hidden,
+        "keynote": keynote,
+        "ff": ff,
+        "public_note": public_note,
+        "private_note": private_note,
+        "disney": disney,
+        "seung": seung,
+    }
+
+
+def page(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, url
+    return response.content.decode()
+
+
+def test_timeline_lists_years_newest_first_with_days_nested(client, journal):
+    html = page(client, "/")
+    assert html.index("2023") < html.index("2022")
+    assert html.index("대한민국 인공지능위크 2023") < html.index("NeurIPS 2022")
+    assert html.index("NeurIPS 2022") < html.index("Samsung AI Forum 2022")
+    forum = html.index("Samsung AI Forum 2022")
+    assert forum < html.index("Day 1 · COEX") < html.index("Day 2 · Yangjae")
+    assert '<ol class="sub-events">' in html[forum:]
+    assert html == page(client, "/events/")
+
+
+def test_timeline_shows_dates_place_kind_counts_and_tags(client, journal):
+    html = page(client, "/events/")
+    assert "New Orleans, United States of America" in html
+    assert "Nov. 28, 2022" in html and "Dec. 1, 2022" in html
+    assert "Forum" in html
+    # NeurIPS: one attended talk (the unattended one is not counted), a paper, a booth, a note.
+    neurips = html[html.index("NeurIPS 2022") :]
+    neurips = neurips[: neurips.index("</article>")]
+    assert "1 talk" in neurips and "1 paper" in neurips and "1 booth" in neurips
+    assert "1 note" in neurips
+    assert ">pruning</a>" in neurips and ">경량화</a>" in neurips
+
+
+def test_timeline_hides_private_event_and_private_counts(client, journal):
+    html = page(client, "/events/")
+    assert PRIVATE_EVENT not in html
+    day1 = html[html.index("Day 1 · COEX") :]
+    day1 = day1[: day1.index("</article>")]
+    # Day 1 has one public and one private note: only the public one is counted.
+    assert "1 note" in day1 and "2 notes" not in day1
+    assert "defence-secret" not in html
+
+
+def test_timeline_filters_by_year_kind_country_and_tag(client, journal):
+    html = page(client, "/events/?year=2023")
+    assert "대한민국 인공지능위크 2023" in html and "NeurIPS 2022" not in html
+    html = page(client, "/events/?country=US")
+    assert "NeurIPS 2022" in html and "Samsung AI Forum 2022" not in html
+    html = page(client, "/events/?kind=forum")
+    assert "Samsung AI Forum 2022" in html and "NeurIPS 2022" not in html
+    # A tag on Day 2 only: the forum is listed for context, with Day 2 and not Day 1.
+    html = page(client, "/events/?tag=hebbian")
+    assert "Samsung AI Forum 2022" in html and "Day 2 · Yangjae" in html
+    assert "Day 1 · COEX" not in html and "NeurIPS 2022" not in html
+    html = page(client, "/events/?tag=no-such-topic")
+    assert "No events match these filters." in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["year=abc", "kind=banquet", "country=XX", "year=99999999999999999999", "tag=" + "x" * 10000],
+)
+def test_timeline_bad_filter_is_a_400_page_with_the_reason(client, journal, query):
+    html = page(client, f"/events/?{query}", status=400)
+    assert "Some filters could not be used" in html
+    assert "NeurIPS 2022" not in html.split("Some filters could not be used")[1]
+
+
+@pytest.mark.parametrize("query", ["page=abc", "page=99999", "page=0"])
+def test_timeline_bad_page_is_a_404_page(client, journal, query):
+    html = page(client, f"/events/?{query}", status=404)
+    assert "Not found" in html
+
+
+def test_event_page_shows_everything_of_the_event(client, journal):
+    html = page(client, "/events/neurips-2022/")
+    assert "<h1>NeurIPS 2022" in html
+    assert "The Forward-Forward Algorithm" in html and "Geoffrey Hinton" in html
+    assert "WoodFisher" in html and "Sidak Pal Singh, Dan Alistarh" in html
+    assert "Disney" in html and "모자, 에코백" in html
+    assert "디즈니 부스" in html
+    assert "1 more talk in the programme, not attended" in html
+    assert "Unattended Programme Talk" in html
+
+
+def test_event_page_of_a_forum_shows_its_days_and_their_talks(client, journal):
+    html = page(client, "/events/samsung-ai-forum-2022/")
+    assert "Days and side events" in html
+    assert html.index("Day 1 · COEX") < html.index("Day 2 · Yangjae")
+    assert "Bayesian neural networks" in html and "Yoshua Bengio" in html
+    assert "헤비안 러닝 패널" in html
+    assert html.index("Sebastian Seung") < html.index("Daniel Lee")
+    assert "벤지오 키노트" in html
+    assert SECRET not in html
+
+
+def test_event_page_with_korean_slug(client, journal):
+    html = page(client, journal["week"].get_absolute_url())
+    assert "<h1>대한민국 인공지능위크 2023" in html
+    assert "서울, South Korea" in html
+
+
+def test_private_event_and_everything_under_it_is_404_for_others(client, journal):
+    hidden = journal["hidden"]
+    urls = [hidden.get_absolute_url()]
+    urls += [t.get_absolute_url() for t in hidden.talks.all()]
+    urls += [p.get_absolute_url() for p in hidden.papers.all()]
+    urls += [b.get_absolute_url() for b in hidden.booths.all()]
+    urls += [n.get_absolute_url() for n in hidden.notes.all()]
+    urls += ["/speakers/colonel-hidden/", "/topics/defence-secret/"]
+    for url in urls:
+        assert SECRET not in page(client, url, status=404)
+    client.force_login(UserFactory(username="someone-else"))
+    for url in urls:
+        assert SECRET not in page(client, url, status=404)
+
+
+def test_private_event_is_visible_to_its_owner(client, journal):
+    client.force_login(journal["owner"])
+    html = page(client, journal["hidden"].get_absolute_url())
+    assert PRIVATE_EVENT in html and "Private" in html
+    assert SECRET in page(client, journal["private_note"].get_absolute_url())
+
+
+def test_private_note_is_404_for_anyone_but_its_owner(client, journal):
+    url = journal["private_note"].get_absolute_url()
+    assert SECRET not in page(client, url, status=404)
+    client.force_login(UserFactory(username="colleague"))
+    assert SECRET not in page(client, url, status=404)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/events/",
+        "/events/samsung-ai-forum-2022/",
+        "/events/saif-day-1/",
+        "/talks/",
+        "/papers/",
+        "/booths/",
+        "/notes/",
+        "/speakers/",
+        "/topics/",
+        "/topics/bayesian/",
+        "/speakers/yoshua-bengio/",
+    ],
+)
+def test_public_pages_never_show_private_things(client, journal, url):
+    html = page(client, url)
+    assert SECRET not in html
+    assert PRIVATE_EVENT not in html
+    assert "Colonel Hidden" not in html
+    assert "only-private-tag" not in html
+    assert "defence-secret" not in html
+
+
+def test_talk_list_and_detail(client, journal):
+    html = page(client, "/talks/")
+    assert "The Forward-Forward Algorithm" in html and "헤비안 러닝 패널" in html
+    assert "Unattended Programme Talk" not in html
+    html = page(client, "/talks/?kind=panel")
+    assert "헤비안 러닝 패널" in html and "Forward-Forward" not in html
+    html = page(client, journal["keynote"].get_absolute_url())
+    assert "<h1>Bayesian neural networks</h1>" in html
+    assert "Yoshua Bengio" in html and "Keynote" in html and "벤지오 키노트" in html
+    assert page(client, "/talks/?kind=nope", status=400).count("Select a valid choice") == 1
+
+
+def test_paper_list_and_detail(client, journal):
+    html = page(client, "/papers/")
+    assert "WoodFisher" in html
+    paper = journal["neurips"].papers.get()
+    html = page(client, paper.get_absolute_url())
+    assert "<h1>WoodFisher</h1>" in html and "Sidak Pal Singh, Dan Alistarh" in html
+
+
+def test_booth_list_and_detail(client, journal):
+    html = page(client, "/booths/")
+    assert "Disney" in html and "Samsung recruiting" in html
+    html = page(client, journal["disney"].get_absolute_url())
+    assert "<h1>Disney</h1>" in html and "모자, 에코백" in html and "디즈니 부스" in html
+    html = page(client, "/booths/?kind=recruiting")
+    assert "Samsung recruiting" in html and "Disney" not in html
+
+
+def test_note_list_and_detail_render_sanitized_markdown(client, journal):
+    html = page(client, "/notes/")
+    assert "벤지오 키노트" in html and "디즈니 부스" in html and "채용" not in html
+    html = page(client, journal["public_note"].get_absolute_url())
+    assert "<strong>베이지안 신경망</strong>" in html
+    assert "minji" in html
+
+
+def test_note_markdown_cannot_inject_script(client, journal):
+    note = NoteFactory(
+        event=journal["neurips"],
+        visibility="public",
+        body='<script>alert("x")</script> [click](javascript:alert(1)) <img src=x onerror=alert(1)>'
+        " [site](https://example.org)",
+    )
+    html = page(client, note.get_absolute_url())
+    body = html[html.index('<div class="prose">') :]
+    assert "<script>alert" not in body
+    assert "javascript:" not in body
+    assert "onerror" not in body
+    assert '<a href="https://example.org" rel="nofollow noopener noreferrer ugc">site</a>' in body
+
+
+def test_speaker_page_lists_talks_across_events(client, journal):
+    TalkFactory(
+        event=journal["neurips"],
+        title="Bengio at NeurIPS",
+        speakers=[journal["keynote"].speaker_list[0]],
+    )
+    html = page(client, "/speakers/yoshua-bengio/")
+    assert "<h1>Yoshua Bengio</h1>" in html
+    assert html.index("NeurIPS 2022") < html.index("Day 1 · COEX")
+    assert "Bengio at NeurIPS" in html and "Bayesian neural networks" in html
+    html = page(client, "/speakers/sebastian-seung/")
+    assert "승현준" in html
+    html = page(client, "/speakers/")
+    assert "Sebastian Seung" in html and "(승현준)" in html and "1 talk" in html
+
+
+def test_topics_count_only_visible_records(client, journal):
+    html = page(client, "/topics/")
+    assert '>hebbian</a> <span class="count">2</span>' in html
+    assert ">경량화</a>" in html
+    html = page(client, "/topics/hebbian/")
+    assert "Day 2 · Yangjae" in html and "헤비안 러닝 패널" in html
+    html = page(client, "/topics/%EA%B2%BD%EB%9F%89%ED%99%94/")
+    assert "<h1>경량화</h1>" in html and "NeurIPS 2022" in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/events/no-such-event/",
+        "/talks/999999/",
+        "/speakers/nobody/",
+        "/topics/nothing/",
+        "/notes/abc/",
+        "/papers/0/",
+        "/booths/999/",
+    ],
+)
+def test_unknown_things_are_a_404_page(client, journal, url):
+    html = page(client, url, status=404)
+    assert "There is nothing at this address" in html
+
+
+def test_empty_journal_says_what_to_do(client, db):
+    html = page(client, "/")
+    assert "The journal is empty" in html
+    assert Event.objects.count() == 0
