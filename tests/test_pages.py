@@ -1,8 +1,10 @@
 """Public pages render what a visitor expects, Korean included, and nothing private."""
 
 import datetime
+import io
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from events.models import Event
 from tests.factories import (
@@ -400,3 +402,34 @@ def test_empty_journal_says_what_to_do(client, db):
     html = page(client, "/")
     assert "The journal is empty" in html
     assert Event.objects.count() == 0
+
+
+def test_demo_journal_timeline_shows_every_event_in_order_with_days_nested(client, db):
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+    html = page(client, "/")
+    order = [
+        "대한민국 인공지능위크 2023",
+        "Google ML Bootcamp alumni meetup",
+        "Lab visit: Prof. Klaus-Robert Müller",
+        "NeurIPS 2022",
+        "Samsung AI Forum 2022",
+        "Day 1 · COEX",
+        "Day 2 · Yangjae",
+        "Samsung AI Forum 2021",
+    ]
+    positions = [html.index(f">{name}</a>") for name in order]
+    assert positions == sorted(positions)
+    forum = html[
+        html.index(">Samsung AI Forum 2022</a>") : html.index(">Samsung AI Forum 2021</a>")
+    ]
+    nested = forum[forum.index('<ol class="sub-events">') :]
+    assert ">Day 1 · COEX</a>" in nested and ">Day 2 · Yangjae</a>" in nested
+    week = html[html.index(">대한민국 인공지능위크 2023</a>") : html.index(">Lab visit")]
+    assert '<ol class="sub-events">' in week and "alumni meetup" in week
+    # The Army M&S conference is private in the demo: not on the public timeline.
+    assert "Army M&amp;S" not in html and "Army M&S" not in html
+    client.force_login(get_user_model().objects.get(username="demo"))
+    assert "Army M&amp;S International Conference" in page(client, "/")
