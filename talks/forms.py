@@ -17,3 +17,25 @@ class PaperFilterForm(TagYearFilterForm):
         choices=[("", _("All presentations")), *Paper.Presentation.choices],
         required=False,
     )
+
+
+class SearchForm(forms.Form):
+    """The search box and its filters; slugs are resolved by the view."""
+
+    KIND_CHOICES = [
+        ("", _("Everything")),
+        ("note", _("Notes")),
+        ("talk", _("Talks")),
+        ("paper", _("Papers")),
+        ("booth", _("Booths")),
+        ("event", _("Events")),
+    ]
+
+    q = forms.CharField(label=_("Search"), required=False, strip=False)
+    speaker = forms.SlugField(
+        label=_("Speaker"), allow_unicode=True, max_length=120, required=False
+    )
+    topic = forms.SlugField(label=_("Topic"), allow_unicode=True, max_length=100, required=False)
+    event = forms.SlugField(label=_("Event"), allow_unicode=True, max_length=120, required=False)
+    year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2200, required=False)
+    type = forms.ChoiceField(label=_("Type"), choices=KIND_CHOICES, required=False)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("notes/<int:pk>/", views.NoteDetailView.as_view(), name="note_detail"),
     path("speakers/", views.SpeakerListView.as_view(), name="speaker_list"),
     path("speakers/<str:slug>/", views.SpeakerDetailView.as_view(), name="speaker_detail"),
+    path("search/", views.search, name="search"),
     path("topics/", views.TopicListView.as_view(), name="topic_list"),
     path("topics/<str:slug>/", views.TopicDetailView.as_view(), name="topic_detail"),
 ]

@@ -1,9 +1,14 @@
-from django.shortcuts import get_object_or_404
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
+from confjournal import search as search_backend
 from confjournal.listing import FilteredListView, TagYearFilterForm
 from events.models import Booth, Event
-from talks.forms import PaperFilterForm, TalkFilterForm
+from talks import search as journal_search
+from talks.forms import PaperFilterForm, SearchForm, TalkFilterForm
 from talks.models import Note, Paper, Speaker, Talk, visible_topics
 
 
@@ -203,3 +208,72 @@ class TopicDetailView(DetailView):
         )
         context["notes"] = Note.objects.visible_to(user).filter(tags=topic).for_display()
         return context
+
+
+def search(request):
+    """Search notes, talks, papers, booths and events; notes first."""
+    user = request.user
+    form = SearchForm(request.GET)
+    context = {"form": form, "groups": [], "page_obj": None, "criteria": None}
+    context["speaker_options"] = Speaker.objects.visible_to(user).values_list("slug", "name")
+    status = 200
+    if not form.is_valid():
+        return render(request, "talks/search.html", context, status=400)
+    data = form.cleaned_data
+    query, capped = search_backend.clean_query(data["q"])
+    context["query"] = query
+    if capped:
+        context["notice"] = _("Your search was cut to its first %(n)d characters.") % {
+            "n": search_backend.MAX_QUERY_LENGTH
+        }
+    lookups = [
+        ("speaker", Speaker.objects.visible_to(user)),
+        ("topic", visible_topics(user)),
+        ("event", Event.objects.visible_to(user)),
+    ]
+    found = {}
+    for name, queryset in lookups:
+        if data[name]:
+            found[name] = queryset.filter(slug=data[name]).first()
+            if found[name] is None:
+                form.add_error(name, _("There is nothing by that name to filter on."))
+    if form.errors:
+        return render(request, "talks/search.html", context, status=400)
+    criteria = journal_search.Criteria(
+        terms=search_backend.parse_terms(query),
+        year=data["year"],
+        kind=data["type"],
+        **found,
+    )
+    context["criteria"] = criteria
+    if criteria.empty:
+        return render(request, "talks/search.html", context, status=status)
+
+    kinds = [criteria.kind] if criteria.kind else [s.kind for s in search_backend.SEARCHABLES]
+    querysets = {kind: journal_search.results_queryset(kind, user, criteria) for kind in kinds}
+    if criteria.kind:
+        paginator = Paginator(querysets[criteria.kind], 20)
+        try:
+            page = paginator.page(request.GET.get("page") or 1)
+        except InvalidPage as error:
+            raise Http404(str(error)) from error
+        journal_search.with_snippets(criteria.kind, page.object_list, criteria.terms)
+        context["page_obj"] = page
+        context["groups"] = [
+            journal_search.Group(criteria.kind, paginator.count, list(page.object_list))
+        ]
+    else:
+        counts = journal_search.counts(querysets)
+        context["groups"] = [
+            journal_search.Group(
+                kind,
+                counts[kind],
+                journal_search.with_snippets(
+                    kind, list(querysets[kind][: journal_search.GROUP_SIZE]), criteria.terms
+                ),
+            )
+            for kind in kinds
+            if counts.get(kind)
+        ]
+    context["total"] = sum(group.count for group in context["groups"])
+    return render(request, "talks/search.html", context, status=status)

@@ -1,0 +1,378 @@
+"""Search finds exactly what a substring test would, on SQLite and PostgreSQL."""
+
+import datetime
+import re
+import unicodedata
+
+import pytest
+from django.db import connection, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from confjournal import search as backend
+from talks.models import Note
+from tests.factories import (
+    BoothFactory,
+    EventFactory,
+    NoteFactory,
+    PaperFactory,
+    SpeakerFactory,
+    TalkFactory,
+    UserFactory,
+)
+from tests.shared_data import blns_lines
+
+pytestmark = pytest.mark.django_db
+
+SENTENCES = [
+    "벤지오 교수님의 강연은 베이지안 신경망을 다시 보게 만들었다.",
+    "승현준 소장님은 헤비안 러닝을 표현 학습과 연결해서 설명했다.",
+    "포스터 세션에서 트랜스포머 경량화와 프루닝 논문을 많이 봤다.",
+    "디즈니 부스에서 받은 모자와 에코백이 제일 마음에 들었다.",
+    "채용 부스에서 들은 이야기는 공개하지 않는다.",
+]
+
+
+def note_ids(client, query, **params):
+    """The ids of the notes a visitor finds (type=note, all pages)."""
+    found, page = [], 1
+    while True:
+        response = client.get("/search/", {"q": query, "type": "note", "page": page, **params})
+        assert response.status_code == 200, response.content[:500]
+        html = response.content.decode()
+        found += [int(pk) for pk in re.findall(r'href="/notes/(\d+)/"', html)]
+        if 'rel="next"' not in html:
+            return sorted(found)
+        page += 1
+
+
+def oracle(notes, query):
+    terms = backend.parse_terms(query)
+    return sorted(
+        n.pk
+        for n in notes
+        if n.visibility == "public"
+        and all(term in backend.fold(f"{n.title}\n{n.body}") for term in terms)
+    )
+
+
+@pytest.fixture
+def korean_notes(db):
+    event = EventFactory(name="Samsung AI Forum 2022")
+    notes = [NoteFactory(event=event, body=s, visibility="public") for s in SENTENCES]
+    notes.append(NoteFactory(event=event, body="Forum notes in English, 포럼 was fun"))
+    notes.append(NoteFactory(event=event, body="비공개: 벤지오 이야기", visibility="private"))
+    return notes
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("벤지오", [0]),
+        ("헤비안", [1]),
+        ("프루닝", [2]),
+        ("에코백", [3]),
+        ("경량화", [2]),
+        ("강연", [0]),
+        ("럼", []),
+        ("부스에서", [3, 4]),
+        ("부스 모자", [3]),
+        ('"받은 모자"', [3]),
+        ('"모자 받은"', []),
+        ("다.", [0, 1, 2, 3, 4]),
+    ],
+)
+def test_search_korean_words_with_particles(client, korean_notes, query, expected):
+    want = sorted(korean_notes[i].pk for i in expected)
+    assert note_ids(client, query) == want
+    assert want == oracle(korean_notes, query)
+
+
+def test_search_one_character_finds_every_note_containing_it(client, korean_notes):
+    forum = NoteFactory(event=korean_notes[0].event, body="삼성 AI 포럼", visibility="public")
+    assert note_ids(client, "럼") == [forum.pk]
+    assert note_ids(client, "봤") == [korean_notes[2].pk]
+
+
+def test_search_latin_is_case_insensitive(client, db):
+    note = NoteFactory(body="The Forward-Forward Algorithm by HINTON", visibility="public")
+    NoteFactory(body="backprop only", visibility="public")
+    for query in ["forward-forward", "hinton", "Hinton", "hi", "H", "ALGOR"]:
+        assert note_ids(client, query) == [note.pk], query
+
+
+def test_search_never_shows_private_notes_or_their_words(client, korean_notes):
+    html = client.get("/search/", {"q": "벤지오"}).content.decode()
+    assert "비공개" not in html
+    assert "1 result" in html
+    private = korean_notes[-1]
+    client.force_login(private.owner)
+    assert private.pk in note_ids(client, "벤지오")
+
+
+def test_search_results_show_escaped_highlighted_snippets(client, db):
+    NoteFactory(
+        body="Before <script>alert('x')</script> the 헤비안 러닝 part after", visibility="public"
+    )
+    html = client.get("/search/", {"q": "script"}).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;<mark>script</mark>&gt;alert(&#x27;x&#x27;)&lt;/<mark>script</mark>&gt;" in html
+    html = client.get("/search/", {"q": "헤비안"}).content.decode()
+    assert "<mark>헤비안</mark> 러닝" in html
+
+
+def test_search_groups_results_by_type_notes_first(client, db):
+    event = EventFactory(name="Pruning Workshop", slug="pruning-ws")
+    TalkFactory(event=event, title="Pruning at scale")
+    PaperFactory(event=event, title="WoodFisher pruning")
+    BoothFactory(event=event, organization="Pruning Inc")
+    NoteFactory(event=event, body="pruning notes", visibility="public")
+    html = client.get("/search/", {"q": "pruning"}).content.decode()
+    headings = re.findall(r"<h2>(\w+) <span class=\"count\">(\d+)</span>", html)
+    assert headings == [("Notes", "1"), ("Talks", "1"), ("Papers", "1"), ("Booths", "1"),
+                        ("Events", "1")]  # fmt: skip
+    assert 'value="pruning"' in html
+
+
+def test_search_orders_newest_event_first(client, db):
+    old = NoteFactory(event=EventFactory(start_date=datetime.date(2019, 1, 1)), body="GPT-3 old",
+                      visibility="public")  # fmt: skip
+    new = NoteFactory(event=EventFactory(start_date=datetime.date(2023, 1, 1)), body="GPT-3 new",
+                      visibility="public")  # fmt: skip
+    html = client.get("/search/", {"q": "gpt-3"}).content.decode()
+    assert html.index(f"/notes/{new.pk}/") < html.index(f"/notes/{old.pk}/")
+
+
+def test_search_by_speaker_finds_attached_and_mentioning_notes(client, db):
+    seung = SpeakerFactory(name="Sebastian Seung", slug="sebastian-seung", aliases="승현준")
+    event = EventFactory()
+    talk = TalkFactory(event=event, speakers=[seung])
+    attached = NoteFactory(event=event, talk=talk, body="Hebbian stacks", visibility="public")
+    korean = NoteFactory(event=event, body="승현준 소장님의 발표", visibility="public")
+    english = NoteFactory(event=event, body="Sebastian Seung said", visibility="public")
+    NoteFactory(event=event, body="someone else", visibility="public")
+    assert note_ids(client, "", speaker="sebastian-seung") == sorted(
+        [attached.pk, korean.pk, english.pk]
+    )
+    assert note_ids(client, "발표", speaker="sebastian-seung") == [korean.pk]
+    html = client.get("/speakers/sebastian-seung/").content.decode()
+    assert "/search/?speaker=sebastian-seung&amp;type=note" in html
+
+
+def test_search_by_topic_uses_tags_of_the_note_its_subject_and_event(client, db):
+    event = EventFactory()
+    event_tagged = EventFactory()
+    event_tagged.tags.add("pruning")
+    talk = TalkFactory(event=event)
+    talk.tags.add("pruning")
+    booth = BoothFactory(event=event)
+    booth.tags.add("pruning")
+    own = NoteFactory(event=event, body="own tag", visibility="public")
+    own.tags.add("pruning")
+    on_talk = NoteFactory(event=event, talk=talk, body="on talk", visibility="public")
+    on_booth = NoteFactory(event=event, booth=booth, body="on booth", visibility="public")
+    on_event = NoteFactory(event=event_tagged, body="on event", visibility="public")
+    mention = NoteFactory(event=event, body="a word on PRUNING", visibility="public")
+    NoteFactory(event=event, body="unrelated", visibility="public")
+    expected = sorted(n.pk for n in [own, on_talk, on_booth, on_event, mention])
+    assert note_ids(client, "", topic="pruning") == expected
+
+
+def test_search_unknown_speaker_or_topic_is_a_form_error(client, db):
+    response = client.get("/search/", {"q": "x", "speaker": "nobody"})
+    assert response.status_code == 400
+    assert "There is nothing by that name to filter on." in response.content.decode()
+
+
+def test_search_index_follows_update_bulk_create_and_delete(client, db):
+    event = EventFactory()
+    note = NoteFactory(event=event, body="처음 문장", visibility="public")
+    assert note_ids(client, "처음") == [note.pk]
+    Note.objects.filter(pk=note.pk).update(body="바뀐 문장")
+    assert note_ids(client, "처음") == []
+    assert note_ids(client, "바뀐") == [note.pk]
+    bulk = Note.objects.bulk_create(
+        [
+            Note(event=event, owner=note.owner, body=f"대량 {i}", visibility="public")
+            for i in range(3)
+        ]
+    )
+    assert note_ids(client, "대량") == sorted(
+        n.pk for n in Note.objects.filter(body__startswith="대량")
+    )
+    assert len(bulk) == 3
+    Note.objects.filter(body__startswith="대량").delete()
+    assert note_ids(client, "대량") == []
+    assert note_ids(client, "문장") == [note.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_search_index_survives_a_migration_that_rebuilds_the_table(client):
+    note = NoteFactory(body="재구성 전에 쓴 노트", visibility="public")
+    old_field = Note._meta.get_field("title")
+    new_field = Note._meta.get_field("title").clone()
+    new_field.max_length = 250
+    new_field.set_attributes_from_name("title")
+    new_field.model = Note
+    with connection.schema_editor() as editor:
+        editor.alter_field(Note, old_field, new_field)
+    try:
+        backend.ensure_index(using="default")  # what post_migrate does after every migrate
+        later = NoteFactory(event=note.event, body="재구성 뒤에 쓴 노트", visibility="public")
+        assert note_ids(client, "재구성") == sorted([note.pk, later.pk])
+        Note.objects.filter(pk=note.pk).update(body="고친 노트")
+        assert note_ids(client, "재구성") == [later.pk]
+    finally:
+        with connection.schema_editor() as editor:
+            editor.alter_field(Note, new_field, old_field)
+        backend.ensure_index(using="default")
+
+
+def test_search_rebuild_command_restores_a_damaged_index(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    note = NoteFactory(body="색인 복구 시험", visibility="public")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO search_note_tri(search_note_tri) VALUES ('delete-all')")
+            cursor.execute("INSERT INTO search_note_bi(search_note_bi) VALUES ('delete-all')")
+    searchable = backend.BY_KIND["note"]
+    assert list(backend.containing_all(searchable, Note.objects.all(), ["색인"])) == (
+        [] if connection.vendor == "sqlite" else [note]
+    )
+    out = StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert "note" in out.getvalue()
+    assert list(backend.containing_all(searchable, Note.objects.all(), ["색인"])) == [note]
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_search_query_count_does_not_grow_with_results(client, django_assert_num_queries, size):
+    event = EventFactory()
+    talk = TalkFactory(event=event, title="헤비안 talk", speakers=[SpeakerFactory()])
+    for i in range(size):
+        NoteFactory(event=event, talk=talk, body=f"헤비안 러닝 {i}", visibility="public")
+        TalkFactory(event=event, title=f"헤비안 {i}", speakers=[SpeakerFactory()])
+    # Datalist of speakers, one query for all counts, then notes, talks and their speakers.
+    with django_assert_num_queries(5):
+        response = client.get("/search/", {"q": "헤비안"})
+    assert f"{size + size + 1} results" in response.content.decode()
+    with django_assert_num_queries(4):
+        response = client.get("/search/", {"q": "헤비안", "type": "talk"})
+    assert f"{size + 1} results" in response.content.decode()
+
+
+BAD_QUERIES = [
+    "",
+    "   ",
+    "x" * 10_000,
+    '"',
+    '""',
+    "*",
+    "NEAR(a b)",
+    "a OR b",
+    "(",
+    ")",
+    "-",
+    "^",
+    "%",
+    "_",
+    "%_%",
+    "' OR 1=1 --",
+    "'; DROP TABLE talks_note; --",
+    "😀",
+    "👩‍🔬 벤지오",
+    '"unclosed phrase',
+    "\\",
+]
+
+
+@pytest.mark.parametrize("query", BAD_QUERIES)
+def test_search_bad_input_is_a_normal_page(client, korean_notes, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    assert 'name="q"' in response.content.decode()
+
+
+def test_search_nul_byte_is_a_bad_request_page(client, korean_notes):
+    response = client.get("/search/", {"q": "a\x00b"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "</html>" in html
+    assert "result" not in html and "<mark>" not in html
+
+
+def test_search_invalid_utf8_and_surrogates_are_a_normal_page(client, korean_notes):
+    response = client.get("/search/?q=%ED%A0%80%FF%FE")
+    assert response.status_code == 200
+    assert backend.clean_query("\ud800벤지오") == ("벤지오", False)
+
+
+def test_search_long_query_is_capped_with_a_message(client, korean_notes):
+    html = client.get("/search/", {"q": "벤지오" + "x" * 10_000}).content.decode()
+    assert "Your search was cut to its first 200 characters." in html
+
+
+def test_search_every_naughty_string_is_a_normal_page(client, korean_notes):
+    for line in blns_lines():
+        response = client.get("/search/", {"q": line})
+        assert response.status_code == 200, line
+
+
+def test_search_query_parsing():
+    assert backend.parse_terms('벤지오  "Forward Forward"  x x') == [
+        "벤지오",
+        "forward forward",
+        "x",
+    ]
+    nfd = unicodedata.normalize("NFD", "헤비안")
+    assert backend.parse_terms(nfd) == ["헤비안"]
+    assert backend.clean_query("a\x00b") == ("a b", False)
+
+
+HANGUL = st.sampled_from(list("벤지오의강연은헤비안러닝을프루닝에코백경량화포럼가나다라"))
+LATIN = st.sampled_from(list("abcdeABCDE-+ .éÉ%_"))
+TEXT = st.text(alphabet=st.one_of(HANGUL, LATIN), min_size=0, max_size=40)
+QUERY = st.text(alphabet=st.one_of(HANGUL, LATIN), min_size=1, max_size=5)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(bodies=st.lists(TEXT, min_size=1, max_size=8), query=QUERY)
+def test_search_matches_the_substring_oracle(db, bodies, query):
+    owner = UserFactory(username="oracle")
+    with transaction.atomic():
+        event = EventFactory(owner=owner)
+        notes = [
+            NoteFactory(event=event, owner=owner, body=body, visibility="public") for body in bodies
+        ]
+        searchable = backend.BY_KIND["note"]
+        clean, _ = backend.clean_query(query)
+        terms = backend.parse_terms(clean)
+        found = sorted(
+            backend.containing_all(searchable, Note.objects.filter(event=event), terms).values_list(
+                "pk", flat=True
+            )
+        )
+        assert found == oracle(notes, clean)
+        transaction.set_rollback(True)
+
+
+def test_search_uses_the_index_on_both_databases(db):
+    NoteFactory(body="벤지오 교수님", visibility="public")
+    searchable = backend.BY_KIND["note"]
+    queryset = backend.containing_all(searchable, Note.objects.all(), ["벤지오"])
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            explain = queryset.explain()
+            assert "search_note_trgm" in explain
+        else:
+            explain = queryset.explain()
+            assert "VIRTUAL TABLE INDEX" in explain and "search_note_tri" in explain
+    assert [n.body for n in queryset] == ["벤지오 교수님"]
