@@ -2,6 +2,11 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag as TaggitTag
 
+from confjournal.admin_access import (
+    KeepOthersRecordsInlineMixin,
+    KeepOthersRecordsMixin,
+    VisibleRecordsMixin,
+)
 from events.models import Booth, Event, Tag
 
 # The journal uses its own tag model (events.Tag); taggit's stays empty.
@@ -35,7 +40,7 @@ class TagAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class BoothInline(admin.StackedInline):
+class BoothInline(KeepOthersRecordsInlineMixin, VisibleRecordsMixin, admin.StackedInline):
     model = Booth
     extra = 0
     fields = ["organization", "kind", "location", "showcase", "swag", "website", "tags"]
@@ -43,7 +48,13 @@ class BoothInline(admin.StackedInline):
 
 
 @admin.register(Event)
-class EventAdmin(OwnerFromRequestMixin, TagListMixin, admin.ModelAdmin):
+class EventAdmin(
+    OwnerFromRequestMixin,
+    KeepOthersRecordsMixin,
+    VisibleRecordsMixin,
+    TagListMixin,
+    admin.ModelAdmin,
+):
     list_display = [
         "name",
         "start_date",
@@ -68,7 +79,7 @@ class EventAdmin(OwnerFromRequestMixin, TagListMixin, admin.ModelAdmin):
             None,
             {"fields": ["name", "slug", "kind", "parent", "series", "start_date", "end_date"]},
         ),
-        (_("Place"), {"fields": ["venue", "city", "country", "attendance"]}),
+        (_("Place"), {"fields": ["venue", "city", "country", "time_zone", "attendance"]}),
         (
             _("My part"),
             {"fields": ["role", "organizer", "website", "summary", "tags", "visibility"]},
@@ -80,7 +91,7 @@ class EventAdmin(OwnerFromRequestMixin, TagListMixin, admin.ModelAdmin):
 
 
 @admin.register(Booth)
-class BoothAdmin(TagListMixin, admin.ModelAdmin):
+class BoothAdmin(KeepOthersRecordsMixin, VisibleRecordsMixin, TagListMixin, admin.ModelAdmin):
     list_display = ["organization", "event", "kind", "location", "tag_list"]
     list_select_related = ["event"]
     list_filter = ["kind"]

@@ -6,17 +6,54 @@ here, not in `events.admin`, so that `events` never imports `talks`.
 """
 
 from django import forms
-from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
-from django.http import Http404
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from confjournal.admin_access import (
+    KeepOthersRecordsInlineMixin,
+    KeepOthersRecordsMixin,
+    MissingIs404Mixin,
+    VisibleRecordsMixin,
+)
+from confjournal.admin_inputs import (
+    BoundedModelMultipleChoiceField,
+    TolerantAutocompleteSelectMultiple,
+)
+from confjournal.visibility import sees_everything
 from events import admin as events_admin
-from events.models import Event
-from talks.models import Note, Paper, Speaker, Talk
+from events.models import Event, Tag, TaggedItem
+from talks import recap
+from talks.forms import ProgrammeImportForm
+from talks.models import Note, Paper, Speaker, Talk, visible_topics
+from talks.programme import ProgrammeError, check_size, import_programme, parse_programme
 
 
-class OrderedAutocompleteSelectMultiple(AutocompleteSelectMultiple):
+def speakers_for(user):
+    """The speakers `user` may pick and edit in the admin.
+
+    Those with a talk `user` may see, and those with no talk yet (just added
+    with the autocomplete's +); a speaker heard only at someone else's private
+    event is not there.
+    """
+    speakers = Speaker.objects.all()
+    if sees_everything(user):
+        return speakers
+    return speakers.filter(
+        Exists(Talk.objects.visible_to(user).filter(speakers=OuterRef("pk")))
+        | ~Exists(Talk.objects.filter(speakers=OuterRef("pk")))
+    )
+
+
+class OrderedAutocompleteSelectMultiple(TolerantAutocompleteSelectMultiple):
     """Autocomplete that renders the chosen options in the order they were chosen.
 
     Django's widget lists selected options in database order; for speakers
@@ -77,8 +114,8 @@ class SpeakersFieldMixin:
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "speakers":
             kwargs["widget"] = OrderedAutocompleteSelectMultiple(db_field, self.admin_site)
-            return forms.ModelMultipleChoiceField(
-                queryset=Speaker.objects.all(),
+            return BoundedModelMultipleChoiceField(
+                queryset=speakers_for(request.user),
                 required=False,
                 label=db_field.verbose_name.capitalize(),
                 help_text=_("Type to search; the order you pick is the order shown."),
@@ -100,7 +137,12 @@ class EventChildInlineMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class TalkInline(SpeakersFieldMixin, admin.StackedInline):
+class TalkInline(
+    SpeakersFieldMixin,
+    KeepOthersRecordsInlineMixin,
+    VisibleRecordsMixin,
+    admin.StackedInline,
+):
     model = Talk
     extra = 0
     layout = [
@@ -121,15 +163,33 @@ class TalkInline(SpeakersFieldMixin, admin.StackedInline):
         return super().get_queryset(request).prefetch_related("talk_speakers", "speakers", "tags")
 
 
-class PaperInline(EventChildInlineMixin, admin.StackedInline):
+class PaperInline(
+    EventChildInlineMixin,
+    KeepOthersRecordsInlineMixin,
+    VisibleRecordsMixin,
+    admin.StackedInline,
+):
     model = Paper
     extra = 0
     fields = ["title", "authors", "presentation", "session", "url", "is_mine", "talk", "tags"]
     show_change_link = True
 
 
-class NoteInline(EventChildInlineMixin, admin.StackedInline):
+class OwnNotesFormSet(BaseInlineFormSet):
+    """Rows may name only the notes the formset shows (the user's own).
+
+    Django's formset takes the id of any note in a posted row and then
+    quietly leaves that row out; here another user's note id is a form error.
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields[self._pk_field.name].queryset = self.get_queryset()
+
+
+class NoteInline(EventChildInlineMixin, VisibleRecordsMixin, admin.StackedInline):
     model = Note
+    formset = OwnNotesFormSet
     extra = 0
     fields = ["title", "body", ("talk", "paper", "booth"), "visibility", "tags"]
     show_change_link = True
@@ -161,16 +221,118 @@ class JournalEventAdmin(events_admin.EventAdmin):
         formset.save_m2m()
         return None
 
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/import-programme/",
+                self.admin_site.admin_view(self.import_programme_view),
+                name="{}_{}_import_programme".format(*info),
+            ),
+            path(
+                "<path:object_id>/recap.md",
+                self.admin_site.admin_view(self.recap_view),
+                name="{}_{}_recap".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_programme_view(self, request, object_id):
+        """Upload a programme file; the same write path as `manage.py import_schedule`."""
+        event = self.get_object(request, unquote(object_id))
+        if not (
+            self.has_change_permission(request, event) and request.user.has_perm("talks.add_talk")
+        ):
+            raise PermissionDenied
+        form = ProgrammeImportForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            upload, dry_run = form.cleaned_data["file"], form.cleaned_data["dry_run"]
+            try:
+                check_size(upload.size)
+                programme = parse_programme(upload.read())
+                report = import_programme(event, programme, dry_run=dry_run)
+            except ProgrammeError as error:
+                form.add_error("file", str(error))
+            else:
+                if not dry_run:
+                    self._report_import(request, report)
+                    changelist = reverse("admin:talks_talk_changelist")
+                    return HttpResponseRedirect(f"{changelist}?event__id__exact={event.pk}")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import programme"),
+            "opts": self.opts,
+            "original": event,
+            "form": form,
+            "report": report,
+            "details": report.details() if report else [],
+        }
+        return TemplateResponse(request, "admin/events/event/import_programme.html", context)
+
+    def _report_import(self, request, report, shown=20):
+        messages.success(request, report.summary())
+        details = report.details(created=False)
+        for line in details[:shown]:
+            level = messages.WARNING if line.startswith("!") else messages.INFO
+            messages.add_message(request, level, line)
+        if len(details) > shown:
+            more = len(details) - shown
+            messages.info(
+                request,
+                ngettext("… and %(n)d more change.", "… and %(n)d more changes.", more)
+                % {"n": more},
+            )
+        if report.created:
+            messages.info(request, _("Tick the talks you attended and press Save."))
+
+    def recap_view(self, request, object_id):
+        """The event's Markdown recap with the viewer's own private notes in it."""
+        event = self.get_object(request, unquote(object_id))
+        if not self.has_view_permission(request, event):
+            raise PermissionDenied
+        text = recap.event_recap(event, viewer=request.user, absolute=request.build_absolute_uri)
+        response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = content_disposition_header(False, f"{event.slug}.md")
+        return response
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class JournalTagAdmin(MissingIs404Mixin, events_admin.TagAdmin):
+    """Topics on records the user may see, and unused ones.
+
+    A topic used only on other people's private records is not there.
+    """
+
+    def get_queryset(self, request):
+        tags = super().get_queryset(request)
+        if sees_everything(request.user):
+            return tags
+        unused = ~Exists(TaggedItem.objects.filter(tag=OuterRef("pk")))
+        return tags.filter(Q(pk__in=visible_topics(request.user).values("pk")) | Q(unused))
+
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(MissingIs404Mixin, admin.ModelAdmin):
     list_display = ["name", "aliases", "affiliation"]
     search_fields = ["name", "aliases", "affiliation"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def get_queryset(self, request):
+        return speakers_for(request.user)
+
 
 @admin.register(Talk)
-class TalkAdmin(SpeakersFieldMixin, events_admin.TagListMixin, admin.ModelAdmin):
+class TalkAdmin(
+    SpeakersFieldMixin,
+    KeepOthersRecordsMixin,
+    VisibleRecordsMixin,
+    events_admin.TagListMixin,
+    admin.ModelAdmin,
+):
     list_display = [
         "title",
         "event",
@@ -178,12 +340,17 @@ class TalkAdmin(SpeakersFieldMixin, events_admin.TagListMixin, admin.ModelAdmin)
         "start_time",
         "kind",
         "speaker_names",
+        "room",
         "attended",
         "rating",
         "tag_list",
     ]
     list_select_related = ["event"]
     list_filter = ["kind", "attended", "is_mine", "rating"]
+    # An imported programme is ticked here: the event's "Programme" link
+    # filters this list to its talks, one day at a time by the date bar.
+    list_editable = ["attended"]
+    actions = ["mark_attended", "mark_not_attended"]
     search_fields = [
         "title",
         "abstract",
@@ -211,9 +378,33 @@ class TalkAdmin(SpeakersFieldMixin, events_admin.TagListMixin, admin.ModelAdmin)
     def speaker_names(self, obj):
         return ", ".join(speaker.name for speaker in obj.speaker_list)
 
+    @admin.action(description=_("Mark the selected talks attended"), permissions=["change"])
+    def mark_attended(self, request, queryset):
+        self._set_attended(request, queryset, True)
+
+    @admin.action(description=_("Mark the selected talks not attended"), permissions=["change"])
+    def mark_not_attended(self, request, queryset):
+        self._set_attended(request, queryset, False)
+
+    def _set_attended(self, request, queryset, attended):
+        count = queryset.update(attended=attended)
+        message = (
+            ngettext("%(n)d talk marked attended.", "%(n)d talks marked attended.", count)
+            if attended
+            else ngettext(
+                "%(n)d talk marked not attended.", "%(n)d talks marked not attended.", count
+            )
+        )
+        self.message_user(request, message % {"n": count}, messages.SUCCESS)
+
 
 @admin.register(Paper)
-class PaperAdmin(events_admin.TagListMixin, admin.ModelAdmin):
+class PaperAdmin(
+    KeepOthersRecordsMixin,
+    VisibleRecordsMixin,
+    events_admin.TagListMixin,
+    admin.ModelAdmin,
+):
     list_display = ["title", "event", "presentation", "session", "is_mine", "tag_list"]
     list_select_related = ["event"]
     list_filter = ["presentation", "is_mine"]
@@ -223,7 +414,12 @@ class PaperAdmin(events_admin.TagListMixin, admin.ModelAdmin):
 
 
 @admin.register(Note)
-class NoteAdmin(events_admin.OwnerFromRequestMixin, events_admin.TagListMixin, admin.ModelAdmin):
+class NoteAdmin(
+    events_admin.OwnerFromRequestMixin,
+    VisibleRecordsMixin,
+    events_admin.TagListMixin,
+    admin.ModelAdmin,
+):
     list_display = ["__str__", "event", "subject", "owner", "visibility", "updated_at", "tag_list"]
     list_select_related = ["event", "talk", "paper", "booth", "owner"]
     list_filter = ["visibility"]
@@ -243,14 +439,9 @@ class NoteAdmin(events_admin.OwnerFromRequestMixin, events_admin.TagListMixin, a
     ]
 
     def get_queryset(self, request):
+        # Notes are not shared records: staff see their own, even public ones
+        # of others are not theirs to edit (VisibleRecordsMixin 404s the rest).
         notes = super().get_queryset(request)
         if request.user.is_superuser:
             return notes
         return notes.filter(owner=request.user)
-
-    def get_object(self, request, object_id, from_field=None):
-        note = super().get_object(request, object_id, from_field)
-        if note is None and object_id:
-            # Another user's note is not there at all, rather than "not allowed".
-            raise Http404
-        return note

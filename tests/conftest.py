@@ -1,6 +1,19 @@
+import os
+
 import pytest
 
-from tests.factories import StaffFactory, UserFactory
+from tests.factories import StaffFactory, StaffMemberFactory, UserFactory
+
+
+def require_or_skip(reason):
+    """Skip a test whose input or service is missing here; fail it in CI.
+
+    CI sets CONFJOURNAL_REQUIRE_ALL=1, where nothing may be skipped for want
+    of a file or a service.
+    """
+    if os.environ.get("CONFJOURNAL_REQUIRE_ALL") == "1":
+        pytest.fail(f"required but missing: {reason}")
+    pytest.skip(reason)
 
 
 @pytest.fixture
@@ -17,3 +30,32 @@ def admin_user(db):
 def admin_client(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture
+def contributor(db):
+    """A second staff user: in the Contributors group, not a superuser."""
+    return StaffMemberFactory(username="colleague", group="Contributors")
+
+
+@pytest.fixture
+def editor(db):
+    """A staff user in the Editors group, not a superuser."""
+    return StaffMemberFactory(username="keeper", group="Editors")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `database("sqlite")` run only in the SQLite leg, and so on.
+
+    They are deselected, not skipped, in the other leg: make test runs both
+    legs, so each of them runs once, and CI sees no skip.
+    """
+    from django.db import connection
+
+    keep, other_database = [], []
+    for item in items:
+        marker = item.get_closest_marker("database")
+        (other_database if marker and marker.args[0] != connection.vendor else keep).append(item)
+    if other_database:
+        config.hook.pytest_deselected(items=other_database)
+        items[:] = keep

@@ -4,6 +4,7 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from events.models import Booth, Event
 from talks.models import Note, Paper, Speaker, Talk
@@ -23,6 +24,17 @@ class UserFactory(factory.django.DjangoModelFactory):
 class StaffFactory(UserFactory):
     is_staff = True
     is_superuser = True
+
+
+class StaffMemberFactory(UserFactory):
+    """Staff who is no superuser; `group="Editors"` or `"Contributors"` puts them in it."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def group(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
 
 
 class EventFactory(factory.django.DjangoModelFactory):

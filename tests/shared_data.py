@@ -1,9 +1,8 @@
 """Files from ../shared/data, the real files other programs made (never edited)."""
 
-import os
 from pathlib import Path
 
-import pytest
+from tests.conftest import require_or_skip
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -12,10 +11,7 @@ def shared_file(*parts):
     """The path of a shared data file; a skip (a failure in CI) when it is missing."""
     path = SHARED_DATA.joinpath(*parts)
     if not path.exists():
-        reason = f"{path} is missing (the repository's parent folder holds shared/)"
-        if os.environ.get("CONFJOURNAL_REQUIRE_ALL") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        require_or_skip(f"{path} is missing (the repository's parent folder holds shared/)")
     return path
 
 
