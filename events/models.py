@@ -1,3 +1,5 @@
+import zoneinfo
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -55,6 +57,14 @@ class TaggedItem(GenericTaggedItemBase):
 
     def __str__(self):
         return f"{self.tag} · {self.content_type_id}:{self.object_id}"
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("%(value)s is not a time zone name such as Asia/Seoul or America/Chicago."),
+            params={"value": value},
+        )
 
 
 class EventQuerySet(VisibleQuerySet):
@@ -152,6 +162,13 @@ class Event(models.Model):
     venue = NFCCharField(_("venue"), max_length=200, blank=True)
     city = NFCCharField(_("city"), max_length=100, blank=True)
     country = CountryField(_("country"), blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Asia/Seoul",
+        validators=[validate_time_zone],
+        help_text=_("Where the event happened, e.g. America/Chicago; talk times are local."),
+    )
     attendance = models.CharField(
         _("attendance"), max_length=20, choices=Attendance, default=Attendance.IN_PERSON
     )
@@ -195,7 +212,11 @@ class Event(models.Model):
                 violation_error_message=_("An event cannot be part of itself."),
             ),
         ]
-        indexes = [models.Index(fields=["parent", "start_date"])]
+        indexes = [
+            models.Index(fields=["parent", "start_date"]),
+            # Newest first: the timeline, and search walking events by date.
+            models.Index(fields=["start_date"], name="event_start_date_idx"),
+        ]
 
     def __str__(self):
         return self.name

@@ -1,8 +1,12 @@
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
 from django.views.generic import DetailView
 
 from confjournal.listing import FilteredListView
+from events import calendar
 from events.forms import BoothFilterForm, TimelineFilterForm
 from events.models import Booth, Event, Tag
 
@@ -158,3 +162,42 @@ class BoothDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["notes"] = self.object.notes.visible_to(self.request.user).for_display()
         return context
+
+
+# Calendars are for others (calendar apps subscribe without logging in): they
+# are made for an anonymous visitor, whoever asks, and hold nothing private.
+PUBLIC = AnonymousUser()
+
+
+def calendar_response(request, name, filename, events, talks=()):
+    body = calendar.calendar(
+        name, events, talks, host=request.get_host(), absolute=request.build_absolute_uri
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    return response
+
+
+def site_calendar(request):
+    """Every public event, as all-day entries."""
+    events = Event.objects.visible_to(PUBLIC).prefetch_related("tags").order_by("start_date", "id")
+    return calendar_response(request, "ConfJournal", "confjournal.ics", events)
+
+
+def event_calendar(request, slug):
+    """One public event: itself, its days and side events, and the talks attended."""
+    event = get_object_or_404(Event.objects.visible_to(PUBLIC), slug=slug)
+    events = (
+        Event.objects.visible_to(PUBLIC)
+        .filter(Q(pk=event.pk) | Q(parent=event))
+        .prefetch_related("tags")
+        .order_by("start_date", "parent_id", "id")
+    )
+    talks = (
+        event.family_records("talks", PUBLIC)
+        .attended()
+        .select_related("event")
+        .with_speakers()
+        .order_by("date", "start_time", "id")
+    )
+    return calendar_response(request, event.name, f"{event.slug}.ics", events, talks)

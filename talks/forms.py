@@ -39,3 +39,20 @@ class SearchForm(forms.Form):
     event = forms.SlugField(label=_("Event"), allow_unicode=True, max_length=120, required=False)
     year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2200, required=False)
     type = forms.ChoiceField(label=_("Type"), choices=KIND_CHOICES, required=False)
+
+
+class ProgrammeImportForm(forms.Form):
+    """The event's "Import programme" page in the admin."""
+
+    file = forms.FileField(
+        label=_("Programme file"),
+        help_text=_(
+            "A frab schedule XML, a pretalx/frab schedule JSON or an iCalendar (.ics) file, "
+            "as the conference publishes it; at most 10 MB."
+        ),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Only show what would change"),
+        required=False,
+        help_text=_("Nothing is written; the changes are listed below."),
+    )

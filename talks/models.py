@@ -149,6 +149,12 @@ class Talk(models.Model):
         default=True,
         help_text=_("Untick for programme entries you did not go to."),
     )
+    external_id = models.CharField(
+        _("programme id"),
+        max_length=100,
+        blank=True,
+        help_text=_("The talk's id (guid) in an imported programme."),
+    )
     tags = Tags()
 
     objects = TalkQuerySet.as_manager()
@@ -161,6 +167,11 @@ class Talk(models.Model):
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
                 name="talk_rating_1_to_5",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "external_id"],
+                condition=~Q(external_id=""),
+                name="talk_programme_id_once_per_event",
             ),
         ]
         indexes = [models.Index(fields=["event", "date", "start_time"])]
@@ -420,9 +431,13 @@ def visible_topics(user):
     """
     usage = Q()
     for model in TAGGED_MODELS:
+        visible = model.objects.visible_to(user)
+        if model is Talk:
+            # Programme talks nobody attended are not part of the journal yet.
+            visible = visible.attended()
         usage |= Q(
             items__content_type__app_label=model._meta.app_label,
             items__content_type__model=model._meta.model_name,
-            items__object_id__in=model.objects.visible_to(user).values("pk"),
+            items__object_id__in=visible.values("pk"),
         )
     return Tag.objects.annotate(usage=Count("items", filter=usage)).filter(usage__gt=0)

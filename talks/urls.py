@@ -1,6 +1,6 @@
 from django.urls import path
 
-from talks import views
+from talks import feeds, views
 
 app_name = "talks"
 urlpatterns = [
@@ -15,4 +15,16 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("topics/", views.TopicListView.as_view(), name="topic_list"),
     path("topics/<str:slug>/", views.TopicDetailView.as_view(), name="topic_detail"),
+    # Take it with you: feeds, BibTeX, the recap (all public-only).
+    path("feeds/notes/", feeds.NoteFeed(), name="note_feed"),
+    path("feeds/events/", feeds.EventFeed(), name="event_feed"),
+    path("feeds/topics/<str:slug>/notes/", feeds.TopicNoteFeed(), name="topic_note_feed"),
+    path("feeds/topics/<str:slug>/events/", feeds.TopicEventFeed(), name="topic_event_feed"),
+    path("feeds/speakers/<str:slug>/notes/", feeds.SpeakerNoteFeed(), name="speaker_note_feed"),
+    path("feeds/speakers/<str:slug>/events/", feeds.SpeakerEventFeed(), name="speaker_event_feed"),
+    path("papers.bib", views.papers_bib, name="papers_bib"),
+    path("papers/<int:pk>.bib", views.paper_bib, name="paper_bib"),
+    path("events/<str:slug>/papers.bib", views.event_papers_bib, name="event_papers_bib"),
+    path("events/<str:slug>/recap.md", views.event_recap, name="event_recap"),
+    path("topics/<str:slug>/papers.bib", views.topic_papers_bib, name="topic_papers_bib"),
 ]

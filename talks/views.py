@@ -1,12 +1,15 @@
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from confjournal import search as search_backend
 from confjournal.listing import FilteredListView, TagYearFilterForm
 from events.models import Booth, Event
+from talks import bibtex, recap
 from talks import search as journal_search
 from talks.forms import PaperFilterForm, SearchForm, TalkFilterForm
 from talks.models import Note, Paper, Speaker, Talk, visible_topics
@@ -94,6 +97,7 @@ class PaperDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["notes"] = self.object.notes.visible_to(self.request.user).for_display()
+        context["bibtex"] = bibtex.entry(self.object)
         return context
 
 
@@ -128,7 +132,13 @@ class SpeakerListView(ListView):
 
     def get_queryset(self):
         user = self.request.user
-        return Speaker.objects.visible_to(user).with_talk_counts(user).order_by("name", "id")
+        # Speakers heard only in a programme's unattended talks are not in the journal yet.
+        return (
+            Speaker.objects.visible_to(user)
+            .with_talk_counts(user)
+            .filter(talk_count__gt=0)
+            .order_by("name", "id")
+        )
 
 
 class SpeakerDetailView(DetailView):
@@ -147,6 +157,7 @@ class SpeakerDetailView(DetailView):
         user = self.request.user
         context["talks"] = (
             self.object.talks.visible_to(user)
+            .attended()
             .select_related("event")
             .with_speakers()
             .prefetch_related("tags")
@@ -252,28 +263,104 @@ def search(request):
     kinds = [criteria.kind] if criteria.kind else [s.kind for s in search_backend.SEARCHABLES]
     querysets = {kind: journal_search.results_queryset(kind, user, criteria) for kind in kinds}
     if criteria.kind:
-        paginator = Paginator(querysets[criteria.kind], 20)
+        kind = criteria.kind
+        count = journal_search.capped_count(querysets[kind])
+        paginator = Paginator(range(min(count, journal_search.count_cap())), 20)
         try:
             page = paginator.page(request.GET.get("page") or 1)
         except InvalidPage as error:
             raise Http404(str(error)) from error
-        journal_search.with_snippets(criteria.kind, page.object_list, criteria.terms)
+        results = (
+            journal_search.fetch(
+                kind,
+                user,
+                querysets[kind],
+                page.start_index() - 1,
+                page.end_index(),
+                journal_search.walk_for(kind, user, criteria, count),
+            )
+            if count
+            else []
+        )
         context["page_obj"] = page
-        context["groups"] = [
-            journal_search.Group(criteria.kind, paginator.count, list(page.object_list))
-        ]
+        context["groups"] = [journal_search.Group(kind, count, results)] if count else []
     else:
         counts = journal_search.counts(querysets)
         context["groups"] = [
             journal_search.Group(
                 kind,
                 counts[kind],
-                journal_search.with_snippets(
-                    kind, list(querysets[kind][: journal_search.GROUP_SIZE]), criteria.terms
+                journal_search.fetch(
+                    kind,
+                    user,
+                    querysets[kind],
+                    0,
+                    journal_search.GROUP_SIZE,
+                    journal_search.walk_for(kind, user, criteria, counts[kind]),
                 ),
             )
             for kind in kinds
             if counts.get(kind)
         ]
+    for group in context["groups"]:
+        journal_search.with_snippets(group.kind, group.results, criteria.terms)
     context["total"] = sum(group.count for group in context["groups"])
+    context["capped"] = any(group.capped for group in context["groups"])
+    context["count_cap"] = journal_search.count_cap()
     return render(request, "talks/search.html", context, status=status)
+
+
+# Exports for others: BibTeX and the recap are made for an anonymous visitor,
+# whoever asks, so they never hold anything private.
+PUBLIC = AnonymousUser()
+
+
+def text_response(body, content_type, filename):
+    response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    return response
+
+
+def public_papers():
+    return (
+        Paper.objects.visible_to(PUBLIC)
+        .select_related("event")
+        .order_by("-event__start_date", "title", "id")
+    )
+
+
+def bibtex_response(papers, filename):
+    return text_response(bibtex.bibliography(papers), "application/x-bibtex", filename)
+
+
+def papers_bib(request):
+    """BibTeX of the public papers, with the paper list's filters."""
+    filters = PaperFilterForm(request.GET)
+    if not filters.is_valid():
+        errors = " ".join(str(e) for errors in filters.errors.values() for e in errors)
+        return HttpResponse(errors, content_type="text/plain; charset=utf-8", status=400)
+    papers = PaperListView().filter_queryset(public_papers(), filters.cleaned_data)
+    return bibtex_response(papers, "papers.bib")
+
+
+def paper_bib(request, pk):
+    paper = get_object_or_404(public_papers(), pk=pk)
+    return bibtex_response([paper], f"{bibtex.cite_key(paper)}.bib")
+
+
+def event_papers_bib(request, slug):
+    event = get_object_or_404(Event.objects.visible_to(PUBLIC), slug=slug)
+    papers = event.family_records("papers", PUBLIC).select_related("event").order_by("title", "id")
+    return bibtex_response(papers, f"{event.slug}.bib")
+
+
+def topic_papers_bib(request, slug):
+    topic = get_object_or_404(visible_topics(PUBLIC), slug=slug)
+    return bibtex_response(public_papers().filter(tags=topic), f"{topic.slug}.bib")
+
+
+def event_recap(request, slug):
+    """The public recap of an event, in Markdown, to paste into a blog post."""
+    event = get_object_or_404(Event.objects.visible_to(PUBLIC), slug=slug)
+    text = recap.event_recap(event, absolute=request.build_absolute_uri)
+    return text_response(text, "text/plain", f"{event.slug}.md")

@@ -34,6 +34,7 @@ def event_post(**fields):
         "venue": "",
         "city": "Seoul",
         "country": "KR",
+        "time_zone": "Asia/Seoul",
         "attendance": "in_person",
         "role": "attendee",
         "organizer": "",

@@ -1,0 +1,31 @@
+import datetime
+
+import pytest
+
+from tests.factories import EventFactory, UserFactory
+from tests.sample_journal import build_shared_journal
+from tests.shared_data import shared_file
+
+
+@pytest.fixture
+def neurips(db):
+    """The event the pretalx NeurIPS-like programme goes into: its dates, Chicago time."""
+    return EventFactory(
+        name="NeurIPS 2022",
+        slug="neurips-2022",
+        start_date=datetime.date(2022, 11, 28),
+        end_date=datetime.date(2022, 12, 1),
+        time_zone="America/Chicago",
+        owner=UserFactory(username="minji"),
+    )
+
+
+@pytest.fixture
+def pretalx():
+    """The path of one of the real pretalx export files: pretalx("schedule.xml")."""
+    return lambda name: shared_file("pretalx-neurips22", name)
+
+
+@pytest.fixture
+def shared_journal(db):
+    return build_shared_journal()
