@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format clean
+.PHONY: install run test lint format clean bench-search
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ run: install
 ## test: lint, migration check, the test suite on SQLite and (when available) PostgreSQL
 test: install
 	scripts/test
+
+## bench-search: search on 100,000 generated notes, SQLite and PostgreSQL, vs icontains
+bench-search: install
+	scripts/bench-search
 
 lint: install
 	$(BIN)/ruff check .

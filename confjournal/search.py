@@ -152,18 +152,59 @@ class Document(models.Func):
         return "(lower(" + " || E'\\n' || ".join(parts) + "))", params
 
 
+def _match(searchable, term):
+    """SQLite: the FTS5 table and MATCH expression that find `term`."""
+    if len(term) >= 3:
+        return searchable.trigram_table, '"' + term.replace('"', '""') + '"'
+    if len(term) == 2:
+        return searchable.pair_table, f'"{char_pairs(term).split()[0]}"'
+    return searchable.pair_table, f'"{ord(term):x}x"*'
+
+
 def _term_q(searchable, term, vendor):
     """A Q keeping the records whose document contains `term` (see `prepared`)."""
     if vendor == "sqlite":
-        if len(term) >= 3:
-            table, match = searchable.trigram_table, '"' + term.replace('"', '""') + '"'
-        elif len(term) == 2:
-            table, match = searchable.pair_table, f'"{char_pairs(term).split()[0]}"'
-        else:
-            table, match = searchable.pair_table, f'"{ord(term):x}x"*'
+        table, match = _match(searchable, term)
         return Q(pk__in=RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [match]))
     # PostgreSQL: LIKE on the expression the trigram index is built on.
     return Q(search_document__contains=term)
+
+
+def newest_first_candidates(searchable, terms, offset, limit, using="default"):
+    """SQLite: ids of records containing every term, newest event first.
+
+    Visibility and filters are NOT applied: callers keep the ids that their
+    `visible_to` queryset also returns. For a word in thousands of records,
+    walking events newest first and probing the index stops after a page,
+    where sorting every match by event date would read them all; SQLite's
+    planner cannot know a word is common, so CROSS JOIN and INDEXED BY fix
+    the plan (events by date, then their records, then the index probe).
+    Returns None where this walk does not apply (other databases, no terms).
+    """
+    connection = connections[using]
+    if connection.vendor != "sqlite" or not terms:
+        return None
+    conditions, params = [], []
+    for term in terms:
+        table, match = _match(searchable, term)
+        conditions.append(f"+n.id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)")
+        params.append(match)
+    where = " AND ".join(conditions)
+    if searchable.kind == "event":
+        source, date = f"{searchable.table} n", "n.start_date"
+    else:
+        source = (
+            "events_event e INDEXED BY event_start_date_idx "
+            f"CROSS JOIN {searchable.table} n ON n.event_id = e.id"
+        )
+        date = "e.start_date"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT n.id FROM {source} WHERE {where} "
+            f"ORDER BY {date} DESC, n.id DESC LIMIT %s OFFSET %s",
+            [*params, limit, offset],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def prepared(searchable, queryset):
@@ -293,6 +334,18 @@ def install(connection=default_connection, progress=None):
                 _create_postgres_index(cursor, connection, searchable)
                 if progress:
                     progress(searchable.kind, 1, 1)
+
+
+def uninstall(connection=default_connection):
+    """Drop the index (bulk loads then call `install` once, which is much faster)."""
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        for searchable in SEARCHABLES:
+            if connection.vendor == "sqlite":
+                for name in _sqlite_schema(searchable):
+                    kind = "TABLE" if name.startswith("search_") else "TRIGGER"
+                    cursor.execute(f"DROP {kind} IF EXISTS {name}")
+            elif connection.vendor == "postgresql":
+                cursor.execute(f"DROP INDEX IF EXISTS {_postgres_index_name(searchable)}")
 
 
 def _install_sqlite(cursor, searchable, progress, batch=2000):

@@ -5,8 +5,9 @@ this module adds what the journal means by a speaker or a topic filter.
 Every record comes through its model's `visible_to(user)`.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Q
@@ -15,6 +16,13 @@ from confjournal import search as backend
 from events.models import TaggedItem
 
 GROUP_SIZE = 5
+
+
+def count_cap():
+    """Counting every match of a very common word costs as much as reading them all;
+    past this many (setting SEARCH_COUNT_CAP) the page says "1,000+" and lets you
+    browse that many."""
+    return settings.SEARCH_COUNT_CAP
 
 
 @dataclass
@@ -36,6 +44,10 @@ class Group:
     kind: str
     count: int
     results: list = field(default_factory=list)
+
+    @property
+    def capped(self):
+        return self.count > count_cap()
 
 
 def _tagged_ids(model, tag):
@@ -95,7 +107,54 @@ def results_queryset(kind, user, criteria):
             condition |= Q(booth__in=_tagged_ids(Booth, tag))
         queryset = queryset.filter(condition)
 
-    return _with_display(kind, queryset).order_by(f"-{on_event}start_date", "-pk")
+    return queryset.order_by(f"-{on_event}start_date", "-pk")
+
+
+def fetch(kind, user, queryset, start, stop, walk=None):
+    """Records `start` to `stop` of a results queryset, ready to display.
+
+    The ids are sorted on a narrow query first, so the wide rows of the
+    related records are read only for the page shown (through `visible_to`
+    again: the display query is a public query like any other). `walk` is given when a
+    search has more results than the count cap: (terms, gate), where `gate`
+    is the same search without the terms (visible_to and the filters). The
+    backend then walks the index newest event first and the gate keeps its
+    ids, so the order is the same and the privacy gate is the same.
+    """
+    ids = _walk(kind, stop, *walk) if walk else None
+    if ids is None:
+        ids = list(queryset.values_list("pk", flat=True)[start:stop])
+    else:
+        ids = ids[start:stop]
+    shown = queryset.model.objects.visible_to(user).filter(pk__in=ids)
+    records = _with_display(kind, shown).in_bulk()
+    return [records[pk] for pk in ids if pk in records]
+
+
+def _walk(kind, wanted, terms, gate):
+    searchable = backend.BY_KIND[kind]
+    ids, offset, batch = [], 0, max(200, 2 * wanted)
+    while len(ids) < wanted:
+        candidates = backend.newest_first_candidates(searchable, terms, offset, batch, gate.db)
+        if candidates is None:
+            return None
+        if not candidates:
+            break
+        kept = set(gate.filter(pk__in=candidates).values_list("pk", flat=True))
+        ids += [pk for pk in candidates if pk in kept]
+        offset += batch
+    return ids
+
+
+def walk_for(kind, user, criteria, count):
+    """The `walk` argument of `fetch` for a search with `count` results."""
+    if count <= count_cap() or not criteria.terms:
+        return None
+    return criteria.terms, results_queryset(kind, user, replace(criteria, terms=[]))
+
+
+def capped_count(queryset):
+    return queryset.order_by().values("pk")[: count_cap() + 1].count()
 
 
 def _with_display(kind, queryset):
@@ -109,10 +168,11 @@ def _with_display(kind, queryset):
 
 
 def counts(querysets):
-    """The number of results of each kind, in one query."""
+    """The number of results of each kind (up to the cap + 1), in one query."""
     parts, params = [], []
     for kind, queryset in querysets.items():
-        sql, query_params = queryset.order_by().values("pk").query.sql_with_params()
+        limited = queryset.order_by().values("pk")[: count_cap() + 1]
+        sql, query_params = limited.query.sql_with_params()
         parts.append(f"SELECT %s, COUNT(*) FROM ({sql}) AS {kind}_results")
         params.extend([kind, *query_params])
     with connection.cursor() as cursor:

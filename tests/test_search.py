@@ -255,11 +255,12 @@ def test_search_query_count_does_not_grow_with_results(client, django_assert_num
     for i in range(size):
         NoteFactory(event=event, talk=talk, body=f"헤비안 러닝 {i}", visibility="public")
         TalkFactory(event=event, title=f"헤비안 {i}", speakers=[SpeakerFactory()])
-    # Datalist of speakers, one query for all counts, then notes, talks and their speakers.
-    with django_assert_num_queries(5):
+    # Datalist of speakers, one query for all counts, then ids and rows of notes and of
+    # talks, and the talks' speakers.
+    with django_assert_num_queries(7):
         response = client.get("/search/", {"q": "헤비안"})
     assert f"{size + size + 1} results" in response.content.decode()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get("/search/", {"q": "헤비안", "type": "talk"})
     assert f"{size + 1} results" in response.content.decode()
 
@@ -308,6 +309,17 @@ def test_search_invalid_utf8_and_surrogates_are_a_normal_page(client, korean_not
     response = client.get("/search/?q=%ED%A0%80%FF%FE")
     assert response.status_code == 200
     assert backend.clean_query("\ud800벤지오") == ("벤지오", False)
+
+
+def test_search_counts_stop_at_the_cap(client, db, settings):
+    settings.SEARCH_COUNT_CAP = 4
+    event = EventFactory()
+    for i in range(7):
+        NoteFactory(event=event, body=f"흔한 낱말 {i}", visibility="public")
+    html = client.get("/search/", {"q": "흔한"}).content.decode()
+    assert "More than 4 results" in html and '<span class="count">4+</span>' in html
+    html = client.get("/search/", {"q": "흔한", "type": "note"}).content.decode()
+    assert len(re.findall(r'href="/notes/\d+/"', html)) == 4
 
 
 def test_search_long_query_is_capped_with_a_message(client, korean_notes):
@@ -376,3 +388,37 @@ def test_search_uses_the_index_on_both_databases(db):
             explain = queryset.explain()
             assert "VIRTUAL TABLE INDEX" in explain and "search_note_tri" in explain
     assert [n.body for n in queryset] == ["벤지오 교수님"]
+
+
+def test_search_walk_for_common_words_keeps_order_and_privacy(db, settings):
+    from django.contrib.auth.models import AnonymousUser
+
+    from talks import search as journal_search
+
+    settings.SEARCH_COUNT_CAP = 3
+    owner = UserFactory(username="walker")
+    for year in range(2015, 2024):
+        event = EventFactory(
+            start_date=datetime.date(year, 5, 1),
+            visibility="private" if year == 2020 else "public",
+            owner=owner,
+        )
+        for i in range(3):
+            NoteFactory(event=event, owner=owner, body=f"흔한 말 {year} {i}",
+                        visibility="private" if i == 1 else "public")  # fmt: skip
+    anonymous = AnonymousUser()
+    criteria = journal_search.Criteria(terms=["흔한"], year=None)
+    queryset = journal_search.results_queryset("note", anonymous, criteria)
+    count = journal_search.capped_count(queryset)
+    assert count == 4
+    walk = journal_search.walk_for("note", anonymous, criteria, count)
+    assert walk is not None  # on PostgreSQL fetch falls back to the sorted query
+    expected = list(queryset.values_list("pk", flat=True))
+    assert len(expected) == 16  # 8 public events x 2 public notes
+    walked = [n.pk for n in journal_search.fetch("note", anonymous, queryset, 0, 20, walk)]
+    assert walked == expected
+    assert [
+        n.pk for n in journal_search.fetch("note", anonymous, queryset, 4, 8, walk)
+    ] == expected[4:8]
+    client_view = journal_search.fetch("note", anonymous, queryset, 0, 3, walk)
+    assert all(n.visibility == "public" and n.event.start_date.year != 2020 for n in client_view)

@@ -1,0 +1,59 @@
+import io
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from confjournal import search as backend
+from events.models import Event
+from talks.models import Note, Talk, TalkSpeaker
+
+pytestmark = pytest.mark.django_db
+
+
+def test_generate_journal_size_s_builds_every_kind_of_record():
+    out = io.StringIO()
+    call_command("generate_journal", "--size", "S", "--seed", "7", stdout=out)
+    assert "Generated size S (1000 notes)" in out.getvalue()
+    assert Event.objects.count() == 20
+    assert Event.objects.filter(parent__isnull=False).count() == 3
+    assert Talk.objects.count() == 400
+    assert Event.objects.get(slug="bench-7-0").talks.count() == 100
+    assert TalkSpeaker.objects.count() >= 400
+    assert Note.objects.count() == 1000
+    korean = sum(1 for body in Note.objects.values_list("body", flat=True)
+                 if re.search("[가-힣]{2}(은|는|을|를|의|와|과|이|가) ", body))  # fmt: skip
+    assert 600 <= korean <= 800
+    assert set(Note.objects.values_list("visibility", flat=True)) == {"public", "private"}
+
+
+def test_generate_journal_leaves_a_working_search_index():
+    call_command("generate_journal", "--size", "S", stdout=io.StringIO())
+    assert backend.index_is_current()
+    note = Note.objects.filter(body__contains="경량화").first() or Note.objects.first()
+    word = "경량화" if "경량화" in note.body else note.body.split()[0]
+    found = backend.containing_all(backend.BY_KIND["note"], Note.objects.all(), [word])
+    expected = {n.pk for n in Note.objects.all() if backend.fold(word) in backend.fold(
+        f"{n.title}\n{n.body}")}  # fmt: skip
+    assert set(found.values_list("pk", flat=True)) == expected
+
+
+def test_generate_journal_twice_with_the_same_seed_is_refused():
+    call_command("generate_journal", "--size", "S", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="already holds the journal of seed 1"):
+        call_command("generate_journal", "--size", "S", stdout=io.StringIO())
+
+
+def test_bench_pages_measures_every_page_kind(tmp_path):
+    import json
+
+    call_command("generate_journal", "--size", "S", stdout=io.StringIO())
+    out, docs, results = io.StringIO(), tmp_path / "benchmarks.md", tmp_path / "pages.json"
+    call_command("bench_pages", "--repeat", "1", "--output", str(results), "--docs", str(docs),
+                 stdout=out)  # fmt: skip
+    rows = {row["page"]: row for row in json.loads(results.read_text())["rows"]}
+    assert rows["framework floor"]["queries"] == 0
+    assert rows["timeline"]["queries"] > 0 and rows["timeline"]["bytes"] > 1000
+    assert any(name.startswith("event page (") for name in rows)
+    assert any(name.startswith("admin event change") for name in rows)
+    assert "| timeline |" in docs.read_text()
