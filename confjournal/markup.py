@@ -4,6 +4,8 @@
 as safe HTML.
 """
 
+import re
+
 import markdown
 import nh3
 from django.utils.safestring import mark_safe
@@ -58,9 +60,15 @@ LINK_REL = "nofollow noopener noreferrer ugc"
 EXTENSIONS = ["extra", "sane_lists"]
 
 
+# C0 control characters other than tab and newlines: browsers drop them inside
+# URLs ("java\x01script:"), so they are removed before anything else reads the text.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def render_markdown(text):
     """Markdown source to sanitised HTML, marked safe for templates."""
-    html = markdown.markdown(text or "", extensions=EXTENSIONS, output_format="html")
+    source = CONTROL_CHARACTERS.sub("", text or "")
+    html = markdown.markdown(source, extensions=EXTENSIONS, output_format="html")
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
