@@ -33,7 +33,13 @@ class FilteredListView(ListView):
     def base_queryset(self):
         raise NotImplementedError
 
+    # Form field -> ORM lookup; each filter given in the query string narrows the list.
+    filter_lookups = {}
+
     def filter_queryset(self, queryset, filters):
+        for name, lookup in self.filter_lookups.items():
+            if filters.get(name):
+                queryset = queryset.filter(**{lookup: filters[name]})
         return queryset
 
     def get_context_data(self, **kwargs):
@@ -46,6 +52,10 @@ class FilteredListView(ListView):
             and any(self.filters.cleaned_data.values())
         )
         return context
+
+
+# The lookups of TagYearFilterForm for records that belong to an event.
+EVENT_RECORD_LOOKUPS = {"year": "event__start_date__year", "tag": "tags__slug"}
 
 
 class TagYearFilterForm(forms.Form):

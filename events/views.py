@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 from django.views.generic import DetailView
 
-from confjournal.listing import FilteredListView
+from confjournal.listing import EVENT_RECORD_LOOKUPS, FilteredListView
 from events import calendar
 from events.forms import BoothFilterForm, TimelineFilterForm
 from events.models import Booth, Event, Tag
@@ -127,6 +127,7 @@ class EventDetailView(DetailView):
 class BoothListView(FilteredListView):
     template_name = "events/booth_list.html"
     filter_form_class = BoothFilterForm
+    filter_lookups = {"kind": "kind", **EVENT_RECORD_LOOKUPS}
     context_object_name = "booths"
 
     def base_queryset(self):
@@ -136,15 +137,6 @@ class BoothListView(FilteredListView):
             .prefetch_related("tags")
             .order_by("-event__start_date", "organization", "id")
         )
-
-    def filter_queryset(self, queryset, filters):
-        if filters["kind"]:
-            queryset = queryset.filter(kind=filters["kind"])
-        if filters["year"]:
-            queryset = queryset.filter(event__start_date__year=filters["year"])
-        if filters["tag"]:
-            queryset = queryset.filter(tags__slug=filters["tag"])
-        return queryset
 
 
 class BoothDetailView(DetailView):

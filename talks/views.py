@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from confjournal import search as search_backend
-from confjournal.listing import FilteredListView, TagYearFilterForm
+from confjournal.listing import EVENT_RECORD_LOOKUPS, FilteredListView, TagYearFilterForm
 from events.models import Booth, Event
 from talks import bibtex, recap
 from talks import search as journal_search
@@ -18,6 +18,7 @@ from talks.models import Note, Paper, Speaker, Talk, visible_topics
 class TalkListView(FilteredListView):
     template_name = "talks/talk_list.html"
     filter_form_class = TalkFilterForm
+    filter_lookups = {"kind": "kind", **EVENT_RECORD_LOOKUPS}
     context_object_name = "talks"
 
     def base_queryset(self):
@@ -29,15 +30,6 @@ class TalkListView(FilteredListView):
             .prefetch_related("tags")
             .order_by("-event__start_date", "date", "start_time", "id")
         )
-
-    def filter_queryset(self, queryset, filters):
-        if filters["kind"]:
-            queryset = queryset.filter(kind=filters["kind"])
-        if filters["year"]:
-            queryset = queryset.filter(event__start_date__year=filters["year"])
-        if filters["tag"]:
-            queryset = queryset.filter(tags__slug=filters["tag"])
-        return queryset
 
 
 class TalkDetailView(DetailView):
@@ -63,6 +55,7 @@ class TalkDetailView(DetailView):
 class PaperListView(FilteredListView):
     template_name = "talks/paper_list.html"
     filter_form_class = PaperFilterForm
+    filter_lookups = {"presentation": "presentation", **EVENT_RECORD_LOOKUPS}
     context_object_name = "papers"
 
     def base_queryset(self):
@@ -72,15 +65,6 @@ class PaperListView(FilteredListView):
             .prefetch_related("tags")
             .order_by("-event__start_date", "title", "id")
         )
-
-    def filter_queryset(self, queryset, filters):
-        if filters["presentation"]:
-            queryset = queryset.filter(presentation=filters["presentation"])
-        if filters["year"]:
-            queryset = queryset.filter(event__start_date__year=filters["year"])
-        if filters["tag"]:
-            queryset = queryset.filter(tags__slug=filters["tag"])
-        return queryset
 
 
 class PaperDetailView(DetailView):
@@ -104,17 +88,11 @@ class PaperDetailView(DetailView):
 class NoteListView(FilteredListView):
     template_name = "talks/note_list.html"
     filter_form_class = TagYearFilterForm
+    filter_lookups = EVENT_RECORD_LOOKUPS
     context_object_name = "notes"
 
     def base_queryset(self):
         return Note.objects.visible_to(self.request.user).for_display()
-
-    def filter_queryset(self, queryset, filters):
-        if filters["year"]:
-            queryset = queryset.filter(event__start_date__year=filters["year"])
-        if filters["tag"]:
-            queryset = queryset.filter(tags__slug=filters["tag"])
-        return queryset
 
 
 class NoteDetailView(DetailView):
