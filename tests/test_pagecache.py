@@ -1,0 +1,354 @@
+"""The anonymous page cache (confjournal/pagecache.py): never stale, never private."""
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+
+from confjournal import pagecache
+from confjournal import search as search_backend
+from events.models import Event
+from talks.models import Note
+from tests.factories import (
+    EventFactory,
+    NoteFactory,
+    SpeakerFactory,
+    StaffFactory,
+    TalkFactory,
+    UserFactory,
+)
+
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+KO = {"HTTP_ACCEPT_LANGUAGE": "ko"}
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings, django_db_blocker):
+    settings.PAGE_CACHE = True
+    with django_db_blocker.unblock():
+        # Another file's test that rebuilds a table (tests/test_search.py) drops
+        # the version triggers on it, as a migration would; migrate re-creates them.
+        pagecache.ensure_triggers(using="default")
+    cache = caches[getattr(django_settings, "PAGE_CACHE_ALIAS", "default")]
+    cache.clear()
+    yield cache
+    cache.clear()
+    pagecache.close_readers()  # PostgreSQL will not drop a test database still in use
+
+
+def get(client, url, **extra):
+    response = client.get(url, **{**EN, **extra})
+    assert response.status_code == 200, url
+    return response
+
+
+def text(client, url, **extra):
+    return get(client, url, **extra).content.decode()
+
+
+def hit(client, url, **extra):
+    """The page as a visitor sees it, asserting it came from the cache."""
+    response = get(client, url, **extra)
+    assert getattr(response, "page_cache_hit", False), f"{url} was not served from the cache"
+    return response.content.decode()
+
+
+@pytest.fixture
+def journal(db):
+    owner = UserFactory(username="owner")
+    event = EventFactory(name="Cache Conference", slug="cache-conf", owner=owner)
+    speaker = SpeakerFactory(name="Grace Hopper", slug="grace-hopper")
+    talk = TalkFactory(event=event, title="Nanoseconds explained", speakers=[speaker])
+    note = NoteFactory(
+        event=event, owner=owner, body="공개 메모 about caching", visibility="public"
+    )
+    return {"owner": owner, "event": event, "speaker": speaker, "talk": talk, "note": note}
+
+
+PAGES = ["/", "/events/", "/talks/", "/notes/", "/speakers/", "/feeds/notes/", "/calendar.ics"]
+
+
+def test_second_visit_is_served_from_the_cache_without_tokens_or_cookies(journal):
+    visitor = Client(enforce_csrf_checks=True)
+    for url in [*PAGES, journal["event"].get_absolute_url(), journal["talk"].get_absolute_url()]:
+        first = get(visitor, url)
+        assert not getattr(first, "page_cache_hit", False)
+        second = get(visitor, url)
+        assert getattr(second, "page_cache_hit", False), url
+        assert second.content == first.content
+        for response in (first, second):
+            assert "Set-Cookie" not in response.headers, url
+            assert not response.cookies, url
+            assert b"csrfmiddlewaretoken" not in response.content, url
+        assert second["Content-Type"] == first["Content-Type"]
+    assert not visitor.cookies
+
+
+def test_a_cached_hit_is_one_query(journal, django_assert_num_queries):
+    visitor = Client()
+    get(visitor, "/talks/")
+    with django_assert_num_queries(1):  # the journal version
+        hit(visitor, "/talks/")
+    with django_assert_num_queries(1):
+        response = visitor.head("/talks/", **EN)
+    assert response.status_code == 200 and response.page_cache_hit
+
+
+def test_the_switcher_works_without_a_csrf_cookie(journal):
+    visitor = Client(enforce_csrf_checks=True)
+    html = text(visitor, "/talks/")
+    assert 'action="/i18n/setlang/"' in html and "csrfmiddlewaretoken" not in html
+    response = visitor.post("/i18n/setlang/", {"language": "ko", "next": "/talks/"})
+    assert response.status_code == 302 and response["Location"] == "/talks/"
+    assert response.cookies[django_settings.LANGUAGE_COOKIE_NAME].value == "ko"
+    assert '<html lang="ko"' in text(visitor, "/talks/")
+    assert '<html lang="ko"' in hit(visitor, "/talks/")
+    assert '<html lang="en"' in text(Client(), "/talks/")
+
+
+def test_languages_are_cached_apart(journal):
+    visitor = Client()
+    english = text(visitor, "/talks/", **EN)
+    korean = text(visitor, "/talks/", **KO)
+    assert '<html lang="en"' in english and '<html lang="ko"' in korean
+    assert '<html lang="en"' in hit(visitor, "/talks/", **EN)
+    assert '<html lang="ko"' in hit(visitor, "/talks/", **KO)
+    response = get(visitor, "/talks/", **KO)
+    assert response["Content-Language"] == "ko"
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_query_strings_are_cached_apart(journal):
+    visitor = Client()
+    TalkFactory(event=journal["event"], title="Keynote on caches", kind="keynote")
+    assert "Nanoseconds explained" in text(visitor, "/talks/")
+    assert "Nanoseconds explained" not in text(visitor, "/talks/?kind=keynote")
+    assert "Nanoseconds explained" in hit(visitor, "/talks/")
+    assert "Nanoseconds explained" not in hit(visitor, "/talks/?kind=keynote")
+
+
+def test_update_making_a_note_private_removes_it_at_once(journal):
+    visitor = Client()
+    pages = ["/notes/", "/feeds/notes/", journal["event"].get_absolute_url()]
+    for url in pages:
+        assert "공개 메모" in text(visitor, url), url
+        assert "공개 메모" in hit(visitor, url), url
+    Note.objects.filter(pk=journal["note"].pk).update(visibility="private")
+    for url in pages:
+        assert "공개 메모" not in text(visitor, url), url
+
+
+def test_private_note_page_is_404_after_the_update(journal):
+    visitor = Client()
+    url = journal["note"].get_absolute_url()
+    assert "공개 메모" in text(visitor, url)
+    assert "공개 메모" in hit(visitor, url)
+    Note.objects.filter(pk=journal["note"].pk).update(visibility="private")
+    assert visitor.get(url, **EN).status_code == 404
+
+
+def test_admin_edit_shows_at_once(journal):
+    visitor = Client()
+    speaker = journal["speaker"]
+    url = speaker.get_absolute_url()
+    assert "Grace Hopper" in text(visitor, url)
+    assert "Grace Hopper" in hit(visitor, url)
+    staff = Client()
+    staff.force_login(StaffFactory(username="curator"))
+    response = staff.post(
+        f"/admin/talks/speaker/{speaker.pk}/change/",
+        {
+            "name": "Rear Admiral Grace Hopper",
+            "slug": speaker.slug,
+            "aliases": "",
+            "affiliation": "US Navy",
+            "homepage": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert "Rear Admiral Grace Hopper" in text(visitor, url)
+    assert "Rear Admiral Grace Hopper" in text(visitor, "/speakers/")
+
+
+def test_bulk_create_shows_at_once(journal):
+    visitor = Client()
+    assert "대량으로 쓴" not in text(visitor, "/notes/")
+    hit(visitor, "/notes/")
+    Note.objects.bulk_create(
+        [
+            Note(event=journal["event"], owner=journal["owner"], body=f"대량으로 쓴 {i}")
+            for i in range(2)
+        ]
+        + [
+            Note(
+                event=journal["event"],
+                owner=journal["owner"],
+                body="대량으로 쓴 공개",
+                visibility="public",
+            )
+        ]
+    )
+    html = text(visitor, "/notes/")
+    assert "대량으로 쓴 공개" in html and "대량으로 쓴 0" not in html
+
+
+def test_deleting_an_event_removes_its_talks_everywhere(journal):
+    visitor = Client()
+    for url in ["/talks/", "/speakers/", "/notes/"]:
+        text(visitor, url)
+        hit(visitor, url)
+    Event.objects.filter(pk=journal["event"].pk).delete()  # cascades to talks, notes, links
+    assert "Nanoseconds explained" not in text(visitor, "/talks/")
+    assert "Grace Hopper" not in text(visitor, "/speakers/")
+    assert "공개 메모" not in text(visitor, "/notes/")
+    assert visitor.get(journal["talk"].get_absolute_url(), **EN).status_code == 404
+
+
+def test_tag_changes_show_at_once(journal):
+    visitor = Client()
+    assert "quantum-caching" not in text(visitor, "/topics/")
+    hit(visitor, "/topics/")
+    journal["talk"].tags.add("quantum-caching")
+    assert "quantum-caching" in text(visitor, "/topics/")
+    hit(visitor, "/topics/")
+    journal["talk"].tags.clear()
+    assert "quantum-caching" not in text(visitor, "/topics/")
+
+
+def test_speaker_link_change_shows_at_once(journal):
+    visitor = Client()
+    other = SpeakerFactory(name="Edsger Dijkstra", slug="dijkstra")
+    url = journal["talk"].get_absolute_url()
+    assert "Edsger Dijkstra" not in text(visitor, url)
+    hit(visitor, url)
+    journal["talk"].set_speakers([journal["speaker"], other])
+    assert "Edsger Dijkstra" in text(visitor, url)
+
+
+def test_raw_sql_update_shows_at_once(journal):
+    visitor = Client()
+    url = journal["talk"].get_absolute_url()
+    assert "Nanoseconds explained" in text(visitor, url)
+    hit(visitor, url)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE talks_talk SET title = %s WHERE id = %s",
+            ["Microseconds explained", journal["talk"].pk],
+        )
+    assert "Microseconds explained" in text(visitor, url)
+
+
+def test_logged_in_owner_never_gets_or_fills_the_cache(journal):
+    owner, event = journal["owner"], journal["event"]
+    NoteFactory(event=event, owner=owner, body="SECRET-MARKER 비공개", visibility="private")
+    visitor = Client()
+    assert "SECRET-MARKER" not in text(visitor, "/notes/")
+    hit(visitor, "/notes/")
+
+    me = Client()
+    me.force_login(owner)
+    urls = ["/notes/", "/", "/events/", event.get_absolute_url(), "/feeds/notes/"]
+    for url in urls:
+        response = get(me, url)
+        assert not getattr(response, "page_cache_hit", False), url
+    assert "SECRET-MARKER" in text(me, "/notes/")
+    assert "SECRET-MARKER" in text(me, event.get_absolute_url())
+
+    for url in urls:
+        assert "SECRET-MARKER" not in text(visitor, url), url
+        assert "SECRET-MARKER" not in hit(visitor, url), url
+    # Even the same browser after logging out (a fresh session cookie) sees no private note.
+    me.logout()
+    assert "SECRET-MARKER" not in text(me, "/notes/")
+
+
+def test_a_page_that_sets_a_cookie_is_not_stored(journal):
+    visitor = Client()
+    response = visitor.get("/admin/login/", **EN)
+    assert response.status_code == 200
+    response = visitor.get("/admin/login/", **EN)
+    assert not getattr(response, "page_cache_hit", False)
+
+
+def test_version_changes_on_every_kind_of_write(journal):
+    def bumped(action):
+        before = pagecache.current_version()
+        action()
+        return pagecache.current_version() != before
+
+    talk = journal["talk"]
+    assert bumped(lambda: TalkFactory(event=journal["event"]))
+    assert bumped(lambda: Note.objects.filter(pk=journal["note"].pk).update(title="x"))
+    assert bumped(lambda: talk.talk_speakers.all().delete())
+    assert bumped(lambda: journal["event"].booths.create(organization="Booth Co"))
+    assert bumped(lambda: UserFactory(username="newcomer"))
+
+
+def test_disabled_cache_serves_nothing_stored(journal, settings):
+    visitor = Client()
+    get(visitor, "/talks/")
+    hit(visitor, "/talks/")
+    settings.PAGE_CACHE = False
+    TalkFactory(event=journal["event"], title="Written while off")
+    response = get(visitor, "/talks/")
+    assert not getattr(response, "page_cache_hit", False)
+    assert "Written while off" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_triggers_survive_a_migration_that_rebuilds_the_table():
+    note = NoteFactory(body="재구성 전 공개 노트", visibility="public")
+    visitor = Client()
+    assert "재구성 전" in text(visitor, "/notes/")
+    old_field = Note._meta.get_field("title")
+    new_field = old_field.clone()
+    new_field.max_length = 250
+    new_field.set_attributes_from_name("title")
+    new_field.model = Note
+    with connection.schema_editor() as editor:
+        editor.alter_field(Note, old_field, new_field)
+    try:
+        if connection.vendor == "sqlite":
+            # SQLite rebuilt the table, and its triggers went with it.
+            assert not pagecache.triggers_are_current()
+        pagecache.ensure_triggers(using="default")  # what post_migrate does after every migrate
+        assert pagecache.triggers_are_current()
+        assert "재구성 전" in text(visitor, "/notes/")
+        assert "재구성 전" in hit(visitor, "/notes/")
+        Note.objects.filter(pk=note.pk).update(body="재구성 뒤 고친 노트")
+        html = text(visitor, "/notes/")
+        assert "재구성 뒤 고친 노트" in html and "재구성 전" not in html
+    finally:
+        with connection.schema_editor() as editor:
+            editor.alter_field(Note, new_field, old_field)
+        pagecache.ensure_triggers(using="default")
+        search_backend.ensure_index(using="default")
+    assert pagecache.triggers_are_current()
+
+
+def test_pages_larger_than_the_cap_are_not_stored(journal, settings):
+    settings.PAGE_CACHE_MAX_BYTES = 100  # compressed bytes: smaller than any page
+    visitor = Client()
+    get(visitor, "/talks/")
+    assert not getattr(get(visitor, "/talks/"), "page_cache_hit", False)
+    settings.PAGE_CACHE_MAX_BYTES = 128 * 1024
+    get(visitor, "/talks/")
+    assert "Nanoseconds explained" in hit(visitor, "/talks/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_committed_writes_reach_the_version_reader_connection(django_assert_num_queries):
+    """Outside a transaction (production), the version is read on its own connection."""
+    TalkFactory(title="Committed first")
+    visitor = Client()
+    assert "Committed first" in text(visitor, "/talks/")
+    with django_assert_num_queries(0):  # the request's own connection is not even used
+        assert "Committed first" in hit(visitor, "/talks/")
+    TalkFactory(title="Committed later")
+    assert "Committed later" in text(visitor, "/talks/")
+    NoteFactory(body="곧 비공개", visibility="public")
+    assert "곧 비공개" in text(visitor, "/notes/")
+    assert "곧 비공개" in hit(visitor, "/notes/")
+    Note.objects.update(visibility="private")
+    assert "곧 비공개" not in text(visitor, "/notes/")
