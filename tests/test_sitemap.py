@@ -1,0 +1,166 @@
+"""sitemap.xml (public records only, by section, paginated) and robots.txt."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+
+from events.models import Event
+from talks.sitemaps import SITEMAPS
+from tests.factories import (
+    BoothFactory,
+    EventFactory,
+    NoteFactory,
+    PaperFactory,
+    SpeakerFactory,
+    StaffMemberFactory,
+    TalkFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+BASE = "http://testserver"
+
+
+@pytest.fixture
+def journal(db):
+    owner = StaffMemberFactory(username="minji", group="Editors")
+    event = EventFactory(name="NeurIPS 2022", slug="neurips-2022", owner=owner)
+    speaker = SpeakerFactory(name="Yoshua Bengio", slug="bengio")
+    talk = TalkFactory(event=event, speakers=[speaker])
+    talk.tags.add("pruning")
+    unattended = TalkFactory(
+        event=event, speakers=[SpeakerFactory(slug="programme-only")], attended=False
+    )
+    paper = PaperFactory(event=event)
+    booth = BoothFactory(event=event)
+    note = NoteFactory(event=event, owner=owner, visibility="public")
+    NoteFactory(event=event, owner=owner, visibility="private").tags.add("secret-topic")
+
+    closed = EventFactory(
+        name="Closed defence",
+        slug="closed-defence",
+        start_date=datetime.date(2031, 3, 2),
+        end_date=datetime.date(2031, 3, 2),
+        visibility="private",
+        owner=owner,
+    )
+    day = EventFactory(
+        slug="closed-defence-day-1",
+        parent=closed,
+        start_date=closed.start_date,
+        end_date=closed.start_date,
+        owner=owner,
+    )
+    closed.tags.add("secret-topic")
+    private = {
+        "events": [closed, day],
+        "talks": [TalkFactory(event=closed, speakers=[SpeakerFactory(slug="quiet")]), unattended],
+        "papers": [PaperFactory(event=closed)],
+        "booths": [BoothFactory(event=closed)],
+        # A public note under a private event is private too.
+        "notes": [NoteFactory(event=closed, owner=owner, visibility="public")],
+    }
+    return {
+        "owner": owner,
+        "public": {
+            "events": [f"/events/{event.slug}/"],
+            "talks": [f"/talks/{talk.pk}/"],
+            "papers": [f"/papers/{paper.pk}/"],
+            "booths": [f"/booths/{booth.pk}/"],
+            "notes": [f"/notes/{note.pk}/"],
+            "speakers": ["/speakers/bengio/"],
+            "topics": ["/topics/pruning/"],
+            "pages": [
+                "/",
+                "/talks/",
+                "/papers/",
+                "/booths/",
+                "/notes/",
+                "/speakers/",
+                "/topics/",
+                "/stats/",
+            ],
+        },
+        "private": {
+            name: [r.get_absolute_url() for r in records] for name, records in private.items()
+        }
+        | {
+            "speakers": ["/speakers/quiet/", "/speakers/programme-only/"],
+            "topics": ["/topics/secret-topic/"],
+        },
+    }
+
+
+def locations(xml):
+    return re.findall(r"<loc>([^<]+)</loc>", xml)
+
+
+def test_sitemap_index_lists_every_section(client, journal):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml"
+    assert locations(response.content.decode()) == [
+        f"{BASE}/sitemap-{section}.xml" for section in SITEMAPS
+    ]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "owner", "superuser"])
+def test_sitemap_sections_hold_exactly_the_public_records(client, journal, admin_user, who):
+    """Whoever asks, the sitemap is the anonymous visitor's: nothing private, not even counted."""
+    if who == "owner":
+        client.force_login(journal["owner"])
+    elif who == "superuser":
+        client.force_login(admin_user)
+    for section in SITEMAPS:
+        xml = client.get(f"/sitemap-{section}.xml").content.decode()
+        assert locations(xml) == [BASE + path for path in journal["public"][section]], section
+        for path in journal["private"].get(section, []):
+            assert path not in xml
+        assert "closed-defence" not in xml and "secret" not in xml
+
+
+def test_sitemap_gives_lastmod_for_events_and_notes(client, journal):
+    xml = client.get("/sitemap-events.xml").content.decode()
+    updated = Event.objects.get(slug="neurips-2022").updated_at
+    assert re.findall(r"<lastmod>([^<]+)</lastmod>", xml) == [
+        timezone.localtime(updated).date().isoformat()
+    ]
+    index = client.get("/sitemap.xml").content.decode()
+    assert f"<loc>{BASE}/sitemap-notes.xml</loc><lastmod>" in index.replace("\n", "").replace(
+        " ", ""
+    )
+
+
+def test_sitemap_pages_past_the_last_are_404(client, journal):
+    assert client.get("/sitemap-events.xml?p=1").status_code == 200
+    assert client.get("/sitemap-events.xml?p=2").status_code == 404
+    assert client.get("/sitemap-events.xml?p=abc").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
+
+
+def test_sitemap_of_an_empty_journal_lists_only_the_pages(client, db):
+    assert client.get("/sitemap-events.xml").content.decode().count("<url>") == 0
+    assert len(locations(client.get("/sitemap-pages.xml").content.decode())) == 8
+
+
+def test_sitemap_query_count_does_not_grow(client, django_assert_num_queries, db):
+    owner = StaffMemberFactory(username="minji", group="Editors")
+    total = 0
+    for size in (2, 8):
+        for _ in range(size):
+            NoteFactory(event=EventFactory(owner=owner), owner=owner, visibility="public")
+        total += size
+        with django_assert_num_queries(2):  # a count, then one page of rows
+            response = client.get("/sitemap-notes.xml")
+        assert len(locations(response.content.decode())) == total
+
+
+def test_robots_txt_points_at_the_sitemap_and_keeps_out_of_the_admin(client, db):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == (
+        f"User-agent: *\nDisallow: /admin/\nSitemap: {BASE}/sitemap.xml\n"
+    )
