@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
-.PHONY: install run test lint format clean bench-search
+.PHONY: install run test lint format clean bench-search bench messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +13,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Translations: .po -> .mo with Babel (pure Python: no system gettext needed).
 install: $(STAMP)
+	$(BIN)/pybabel -q compile -d locale -D django
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(NODE_STAMP); \
+	else echo "npm not found: the axe and vnu checks will be skipped (apt-get install nodejs npm)"; fi
+
+# axe-core and the Nu HTML Checker for the tests (package-lock.json). No install
+# scripts: vnu-jar's would fetch a Java runtime; the system's java runs it.
+$(NODE_STAMP): package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
 
 ## run: set up, migrate, load the demo journal, serve on http://127.0.0.1:8000
 run: install
@@ -26,6 +37,15 @@ test: install
 bench-search: install
 	scripts/bench-search
 
+## bench: pages on a size-L journal: gunicorn + wrk, in-process p50/p95 and queries, vs pretalx
+bench: install
+	scripts/bench
+
+## messages: add new and changed strings to locale/ko/LC_MESSAGES/django.po (needs GNU gettext)
+messages: install
+	DEBUG=1 $(BIN)/python manage.py makemessages -l ko --no-obsolete \
+		--ignore=tests --ignore=staticfiles --ignore=node_modules --ignore=test-artifacts
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -35,4 +55,4 @@ format: install
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules test-artifacts

@@ -37,7 +37,16 @@ class TolerantAutocompleteWidgetMixin:
     with `__in`; a value like "abc", "1\x00" or 2**64 for a numeric id raises
     there, and what should be a form error becomes a 500. Such values are
     left out of the display; the field itself reports them as invalid.
+
+    It also names the widget after its field's label for screen readers
+    (static/js/autocomplete-labels.js).
     """
+
+    @property
+    def media(self):
+        # One list, so that the script comes after admin/js/autocomplete.js.
+        media = super().media
+        return forms.Media(js=[*media._js, "js/autocomplete-labels.js"], css=media._css)
 
     def optgroups(self, name, value, attr=None):
         remote = self.field.remote_field

@@ -12,3 +12,6 @@ class ConfJournalConfig(AppConfig):
 
         connection_created.connect(search.register_functions, dispatch_uid="cj_search_functions")
         post_migrate.connect(search.ensure_index, dispatch_uid="cj_search_index")
+        from confjournal import pagecache
+
+        post_migrate.connect(pagecache.ensure_triggers, dispatch_uid="cj_page_cache_triggers")

@@ -1,9 +1,63 @@
 """The one shared list view: a ListView whose GET parameters go through a form."""
 
+import contextlib
+from collections import defaultdict
+
 from django import forms
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
+
+
+class LookaheadPaginator(Paginator):
+    """A paginator that counts no further than a few pages past the one asked for.
+
+    Counting every row of a long list (100,000 notes) costs more than showing a
+    page of it: the count reads the whole filtered set, the page only its first
+    rows along an index. So the count stops `lookahead` pages past the page
+    asked for; when it stops there, `capped` is true and the page reads
+    "Page 1 of 11+". Going further along moves the horizon with you.
+    """
+
+    lookahead = 10
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.asked = 1
+        self.capped = False
+
+    def page(self, number):
+        with contextlib.suppress(TypeError, ValueError):
+            self.asked = min(max(int(number), 1), MAX_PAGE)
+        return super().page(number)
+
+    @cached_property
+    def count(self):
+        limit = (self.asked + self.lookahead) * self.per_page
+        if hasattr(self.object_list, "count") and hasattr(self.object_list, "query"):
+            # Only the ids: a page's annotations (talk counts) are not computed to count rows.
+            counted = self.object_list.values("pk")[: limit + 1].count()
+        else:
+            counted = len(self.object_list[: limit + 1])
+        self.capped = counted > limit
+        return min(counted, limit)
+
+
+# No list has this many pages; a larger ?page= is a 404 before any SQL is built.
+MAX_PAGE = 10**6
+
+
+class PageNotFound(Exception):
+    """A ?page= that is not a page of the list: 404, or 400 when it is not a number."""
+
+    def __init__(self, message, status=404):
+        super().__init__(message)
+        self.status = status
 
 
 class FilteredListView(ListView):
@@ -15,19 +69,75 @@ class FilteredListView(ListView):
 
     filter_form_class = None
     paginate_by = settings.PAGINATE_BY
+    paginator_class = LookaheadPaginator
+    # Sort value in the URL -> (label, ordering); the first is the base queryset's own
+    # order. A `sort` field joins the filter form, so ?sort=nonsense is a 400 too.
+    sort_options = {}
+
+    page_error = None
 
     def get(self, request, *args, **kwargs):
-        self.filters = self.filter_form_class(request.GET) if self.filter_form_class else None
+        self.filters = self.get_filter_form(request.GET)
         if self.filters is not None and not self.filters.is_valid():
             self.object_list = self.get_queryset().none()
-            context = self.get_context_data(object_list=self.object_list)
+            try:
+                context = self.get_context_data(object_list=self.object_list)
+            except PageNotFound as error:  # a bad ?page= as well: both are said
+                self.page_error = str(error)
+                context = self.get_context_data(object_list=self.object_list)
             return self.render_to_response(context, status=400)
-        return super().get(request, *args, **kwargs)
+        try:
+            return super().get(request, *args, **kwargs)
+        except PageNotFound as error:
+            # The list's own page, empty, saying what was wrong with ?page=.
+            self.page_error = str(error)
+            self.object_list = self.get_queryset().none()
+            context = self.get_context_data(object_list=self.object_list)
+            return self.render_to_response(context, status=error.status)
+
+    def paginate_queryset(self, queryset, page_size):
+        if self.page_error is not None:  # rendering the error: the (empty) first page
+            paginator = self.get_paginator(queryset, page_size)
+            page = paginator.page(1)
+            return paginator, page, page.object_list, page.has_other_pages()
+        given = self.request.GET.get(self.page_kwarg) or "1"
+        shown = given if len(given) <= 20 else given[:20] + "…"
+        if given != "last":
+            try:
+                number = int(given)
+            except ValueError:
+                raise PageNotFound(
+                    _("“%(page)s” is not a page number.") % {"page": shown}, status=400
+                ) from None
+            # Checked before the paginator turns it into a LIMIT: a number past SQLite's
+            # 64-bit integers made the count query fail ("datatype mismatch").
+            if not 1 <= number <= MAX_PAGE:
+                raise PageNotFound(_("There is no page %(page)s of this list.") % {"page": shown})
+        try:
+            return super().paginate_queryset(queryset, page_size)
+        except (Http404, InvalidPage):
+            raise PageNotFound(
+                _("There is no page %(page)s of this list.") % {"page": shown}
+            ) from None
+
+    def get_filter_form(self, data):
+        if self.filter_form_class is None:
+            return None
+        form = self.filter_form_class(data)
+        if self.sort_options:
+            choices = [(value, label) for value, (label, _ordering) in self.sort_options.items()]
+            form.fields["sort"] = forms.ChoiceField(
+                label=_("Sort"), choices=choices, required=False
+            )
+        return form
 
     def get_queryset(self):
         queryset = self.base_queryset()
         if self.filters is not None and self.filters.is_bound and self.filters.is_valid():
             queryset = self.filter_queryset(queryset, self.filters.cleaned_data)
+            sort = self.filters.cleaned_data.get("sort")
+            if sort and sort != next(iter(self.sort_options)):
+                queryset = queryset.order_by(*self.sort_options[sort][1])
         return queryset
 
     def base_queryset(self):
@@ -45,13 +155,23 @@ class FilteredListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filters"] = self.filters
-        context["filtering"] = bool(
-            self.filters is not None
-            and self.filters.is_bound
-            and self.filters.is_valid()
-            and any(self.filters.cleaned_data.values())
+        valid = self.filters is not None and self.filters.is_bound and self.filters.is_valid()
+        context["filtering"] = valid and any(
+            value for name, value in self.filters.cleaned_data.items() if name != "sort"
         )
+        if self.sort_options:
+            sort = (valid and self.filters.cleaned_data.get("sort")) or ""
+            current = sort or next(iter(self.sort_options))
+            context["sort"] = sort  # as given in the URL, for the filter form to keep
+            context["sort_links"] = [
+                (value, label, value == current)
+                for value, (label, _ordering) in self.sort_options.items()
+            ]
         return context
+
+
+class NoFilterForm(forms.Form):
+    """The form of a list with sorting and no filters."""
 
 
 # The lookups of TagYearFilterForm for records that belong to an event.
@@ -63,3 +183,82 @@ class TagYearFilterForm(forms.Form):
 
     tag = forms.SlugField(label=_("Topic"), allow_unicode=True, max_length=100, required=False)
     year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2200, required=False)
+
+
+def prefetch_tags(*groups):
+    """Load the tags of every record in `groups` (lists of events, talks, notes...) at once.
+
+    One query for a whole page, where `prefetch_related("tags")` costs one per
+    kind of record. Afterwards `record.tags.all()` is the record's tags, in the
+    order they were added, without a query. Returns the records, flattened.
+    """
+    from events.models import Tag, TaggedItem  # events' views and forms import this module
+
+    records = defaultdict(list)
+    for group in groups:
+        for record in group:
+            content_type = ContentType.objects.get_for_model(record)  # cached
+            records[content_type.pk, record.pk].append(record)
+    if not records:
+        return []
+    ids = defaultdict(list)
+    for content_type_id, pk in records:
+        ids[content_type_id].append(pk)
+    query = Q()
+    for content_type_id, pks in ids.items():
+        query |= Q(content_type_id=content_type_id, object_id__in=pks)
+    tags = defaultdict(list)
+    # Rows, not TaggedItem and Tag instances: one Tag is built per distinct topic.
+    fields = [field.attname for field in Tag._meta.concrete_fields]
+    rows = TaggedItem.objects.filter(query).order_by("id")
+    built = {}
+    for content_type_id, object_id, *values in rows.values_list(
+        "content_type_id", "object_id", *(f"tag__{name}" for name in fields)
+    ):
+        tag = built.get(values[0])
+        if tag is None:
+            tag = built[values[0]] = Tag.from_db(rows.db, fields, values)
+        tags[content_type_id, object_id].append(tag)
+    flat = []
+    for key, same in records.items():
+        for record in same:
+            # taggit's manager returns this cache from tags.all(), as after prefetch_related.
+            cache = record.__dict__.setdefault("_prefetched_objects_cache", {})
+            cache["tags"] = tags.get(key, [])
+            flat.append(record)
+    return flat
+
+
+class SpeakerLink:
+    """One of a talk's speakers, as `prefetch_speakers` leaves it in `talk.talk_speakers`."""
+
+    __slots__ = ("speaker",)
+
+    def __init__(self, speaker):
+        self.speaker = speaker
+
+
+def prefetch_speakers(talks):
+    """Load the speakers of `talks` in one query, for `talk.speaker_list`.
+
+    What `with_speakers()` does, without the Django prefetch machinery's
+    queryset per talk, which on a 300-talk programme cost more than the query.
+    """
+    from talks.models import Speaker, TalkSpeaker  # talks imports events, which imports this
+
+    # Rows, not TalkSpeaker and Speaker instances: one Speaker per person, shared by
+    # their talks, and a light link with `.speaker` (all `speaker_list` reads).
+    fields = [field.attname for field in Speaker._meta.concrete_fields]
+    rows = TalkSpeaker.objects.filter(talk__in=[talk.pk for talk in talks]).order_by(
+        "position", "id"
+    )
+    links, built = {}, {}
+    for talk_id, *values in rows.values_list("talk_id", *(f"speaker__{f}" for f in fields)):
+        speaker = built.get(values[0])
+        if speaker is None:
+            speaker = built[values[0]] = Speaker.from_db(rows.db, fields, values)
+        links.setdefault(talk_id, []).append(SpeakerLink(speaker))
+    for talk in talks:
+        cache = talk.__dict__.setdefault("_prefetched_objects_cache", {})
+        cache["talk_speakers"] = links.get(talk.pk, [])
+    return talks

@@ -15,7 +15,8 @@ How it is fast:
   connection without them fails rather than leaving the index stale).
 - PostgreSQL: a pg_trgm GIN index on the folded document expression, which a
   `LIKE '%term%'` on the same expression uses (terms of three or more
-  characters; shorter ones are correct but scan).
+  characters), and a GIN index on the set of the document's characters and
+  character pairs (`cj_grams`), which answers terms of one or two characters.
 
 Views call `search()` and never branch on the database.
 """
@@ -152,6 +153,47 @@ class Document(models.Func):
         return "(lower(" + " || E'\\n' || ".join(parts) + "))", params
 
 
+class HasGram(models.Func):
+    """PostgreSQL: whether a record's folded document holds `gram` (1 or 2 characters).
+
+    `cj_grams(document)` is the set of the document's characters and character
+    pairs, so a one- or two-character term occurs in the document exactly when
+    it is in that set; a GIN index on the expression (built by `install`, from
+    this class, so they agree) answers it without reading the text. The
+    function is declared costly, so the planner asks the index instead of
+    computing it for every row. (Its array may repeat a gram: GIN keeps each
+    key once, and containment does not care.)
+    """
+
+    output_field = models.BooleanField()
+
+    def __init__(self, fields, grams):
+        super().__init__(Document(fields), *[models.Value(gram) for gram in grams])
+
+    def as_sql(self, compiler, connection, **extra_context):
+        document, *grams = self.get_source_expressions()
+        document_sql, params = compiler.compile(document)
+        params = list(params)
+        gram_sqls = []
+        for gram in grams:
+            gram_sql, gram_params = compiler.compile(gram)
+            gram_sqls.append(gram_sql)
+            params.extend(gram_params)
+        return f"(cj_grams({document_sql}) @> ARRAY[{', '.join(gram_sqls)}]::text[])", params
+
+
+POSTGRES_GRAMS_FUNCTION = """
+CREATE OR REPLACE FUNCTION cj_grams(doc text) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 1000 AS $$
+  SELECT coalesce(array_agg(gram), '{}') FROM (
+    SELECT substr(doc, i, 1) FROM generate_series(1, length(doc)) AS i
+    UNION ALL
+    SELECT substr(doc, i, 2) FROM generate_series(1, length(doc) - 1) AS i
+  ) AS grams(gram)
+$$
+"""
+
+
 def _match(searchable, term):
     """SQLite: the FTS5 table and MATCH expression that find `term`."""
     if len(term) >= 3:
@@ -161,50 +203,259 @@ def _match(searchable, term):
     return searchable.pair_table, f'"{ord(term):x}x"*'
 
 
-def _term_q(searchable, term, vendor):
-    """A Q keeping the records whose document contains `term` (see `prepared`)."""
-    if vendor == "sqlite":
+def _matches(searchable, terms):
+    """SQLite: one (table, MATCH expression) per FTS table, its terms joined by AND.
+
+    FTS5 intersects the terms' lists itself, walking them side by side, which
+    is much cheaper than materialising each term's list and intersecting those.
+    The trigram table comes first: its terms are the longer, rarer ones.
+    """
+    by_table = {}
+    for term in terms:
         table, match = _match(searchable, term)
-        return Q(pk__in=RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [match]))
-    # PostgreSQL: LIKE on the expression the trigram index is built on.
+        by_table.setdefault(table, []).append(match)
+    return sorted(
+        ((table, " AND ".join(matches)) for table, matches in by_table.items()),
+        key=lambda item: item[0] != searchable.trigram_table,
+    )
+
+
+def _term_q(searchable, term, vendor, grams=True):
+    """A Q keeping the records whose document contains `term` (see `prepared`).
+
+    PostgreSQL: LIKE on the expression the trigram index is built on; a term
+    of one or two characters, which has no trigram, asks the index of
+    characters and pairs instead (`grams=False` keeps LIKE, for the walk past
+    the count cap, which reads a few records of each date and is better off
+    testing their text than reading the index's list of a common term).
+    """
+    if vendor == "sqlite":
+        return _match_q(*_match(searchable, term))
+    if grams and len(term) <= 2:
+        return Q(HasGram(searchable.fields, [term]))
     return Q(search_document__contains=term)
 
 
-def newest_first_candidates(searchable, terms, offset, limit, using="default"):
-    """SQLite: ids of records containing every term, newest event first.
+def _match_q(table, match):
+    return Q(pk__in=RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [match]))
 
-    Visibility and filters are NOT applied: callers keep the ids that their
-    `visible_to` queryset also returns. For a word in thousands of records,
-    walking events newest first and probing the index stops after a page,
-    where sorting every match by event date would read them all; SQLite's
-    planner cannot know a word is common, so CROSS JOIN and INDEXED BY fix
-    the plan (events by date, then their records, then the index probe).
-    Returns None where this walk does not apply (other databases, no terms).
+
+def ids_sql(queryset):
+    """(sql, params) selecting the ids of `queryset`, unordered, for use in a subquery."""
+    return queryset.order_by().values("pk").query.sql_with_params()
+
+
+def any_of_q(branches):
+    """A Q keeping the records whose id one of `branches` selects: (sql, params) each.
+
+    One UNION of small indexed lookups (a speaker's talks, a tag's items, the
+    index for each spelling) is read once, then each id is looked up; an OR of
+    the same conditions over joins would test every visible record instead.
     """
-    connection = connections[using]
-    if connection.vendor != "sqlite" or not terms:
+    sql = " UNION ".join(
+        f"SELECT * FROM ({part}) AS branch_{number}" for number, (part, _) in enumerate(branches)
+    )
+    params = [param for _, part_params in branches for param in part_params]
+    return Q(pk__in=RawSQL(sql, params))
+
+
+def phrase_ids_sql(searchable, queryset, phrase):
+    """(sql, params) selecting ids of records whose document contains `phrase`.
+
+    On SQLite the index alone answers it (callers intersect with a visible_to
+    queryset); elsewhere it is `queryset` narrowed by the phrase.
+    """
+    phrase = fold(phrase).strip()
+    if connections[queryset.db].vendor == "sqlite":
+        table, match = _match(searchable, phrase)
+        return f"SELECT rowid FROM {table} WHERE {table} MATCH %s", (match,)
+    return ids_sql(containing_all(searchable, queryset, [phrase]))
+
+
+def index_driven_ids_sql(searchable, gate, terms, limit):
+    """SQLite: (sql, params) selecting up to `limit` ids of `gate` containing every term.
+
+    The FTS table drives: it yields matching rowids in order and each is
+    looked up in `gate` (a visible_to queryset, which SQLite flattens into
+    the join), so counting to a cap stops after `limit` hits instead of
+    materialising every match first. Best when `gate` keeps most records
+    (no filters). Returns None on other databases or without terms.
+    """
+    if connections[gate.db].vendor != "sqlite" or not terms:
         return None
-    conditions, params = [], []
-    for term in terms:
-        table, match = _match(searchable, term)
-        conditions.append(f"+n.id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)")
-        params.append(match)
-    where = " AND ".join(conditions)
-    if searchable.kind == "event":
-        source, date = f"{searchable.table} n", "n.start_date"
-    else:
-        source = (
-            "events_event e INDEXED BY event_start_date_idx "
-            f"CROSS JOIN {searchable.table} n ON n.event_id = e.id"
-        )
-        date = "e.start_date"
-    with connection.cursor() as cursor:
+    (driver, match), *others = _matches(searchable, terms)
+    gate_sql, gate_params = ids_sql(gate)
+    where, params = [f"{driver} MATCH %s"], [match]
+    for table, other in others:
+        where.append(f"{driver}.rowid IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)")
+        params.append(other)
+    sql = (
+        f"SELECT g.pk FROM {driver} CROSS JOIN ({gate_sql}) g ON g.pk = {driver}.rowid "
+        f"WHERE {' AND '.join(where)} LIMIT %s"
+    )
+    return sql, [*gate_params, *params, limit]
+
+
+# Measured on the 100,000-note benchmark journal (SQLite 3.40.1): reading one
+# match into an IN list costs about 0.15 µs plus 0.08 µs per further token of
+# its phrase; checking one record's text directly costs about 15 µs.
+LIST_COST_US, TOKEN_COST_US, SCAN_COST_US = 0.15, 0.08, 15.0
+DENSITY_SAMPLE = 200
+
+
+def _tokens(term):
+    if len(term) >= 3:
+        return len(term) - 2
+    return 1 if len(term) == 2 else 3  # a one-character prefix query reads many lists
+
+
+# The only characters outside ASCII whose fold (NFC, then lower case) holds an
+# ASCII character: İ → "i̇", Greek question mark → ";", Greek varia → "`",
+# Kelvin sign → "k" (every code point checked; see the test).
+FOLDS_TO_ASCII = {"\u0130": "i", "\u037e": ";", "\u1fef": "`", "\u212a": "k"}
+
+
+def _raw_document_sql(searchable, row):
+    """SQLite SQL of a row's searched text as stored, not folded."""
+    return " || char(10) || ".join(f"coalesce({row}.{field}, '')" for field in searchable.fields)
+
+
+def _ascii_prefilter(raw, term):
+    """(sql, params) of a cheap test every record containing an ASCII `term` passes.
+
+    Folding never turns ASCII into anything but ASCII letters' lower case (or
+    removes one, when NFC composes it with an accent), and only the
+    FOLDS_TO_ASCII characters fold into ASCII; so a record whose folded text
+    contains an ASCII term contains it in SQLite's ASCII-only lower() of its
+    raw text, or holds one of those characters. The test runs in C, about
+    ten times faster than calling `cj_fold`; `cj_fold` still decides.
+    None for a term with other characters (Hangul may be stored decomposed).
+    """
+    if not term.isascii():
+        return None
+    tests, params = [f"instr(lower({raw}), %s) > 0"], [term]
+    for special, ascii_char in FOLDS_TO_ASCII.items():
+        if ascii_char in term:
+            tests.append(f"instr({raw}, %s) > 0")
+            params.append(special)
+    return "(" + " OR ".join(tests) + ")", params
+
+
+def _walk_scans(cursor, searchable, terms, limit):
+    """Whether checking each record's text beats building the index's list of matches.
+
+    A word in most records is found within a few dozen records of a walk, while
+    listing its matches reads tens of thousands of them; a rarer word is the
+    other way round. The first DENSITY_SAMPLE matches tell which it is.
+    """
+    (driver, match), *_ = _matches(searchable, terms)
+    sample = f"(SELECT rowid FROM {driver} WHERE {driver} MATCH %s LIMIT {DENSITY_SAMPLE})"
+    cursor.execute(
+        # Separate subqueries: SQLite answers a lone min() or max() from the index.
+        f"SELECT (SELECT count(*) FROM {sample}), (SELECT max(rowid) FROM {sample}), "
+        f"(SELECT min(id) FROM {searchable.table}), (SELECT max(id) FROM {searchable.table})",
+        [match, match],
+    )
+    sampled, reach, first, last = cursor.fetchone()
+    if not sampled or sampled < DENSITY_SAMPLE or first is None:
+        return False
+    density = sampled / max(1, reach - first + 1)
+    matches = density * (last - first + 1)
+    tokens = sum(_tokens(term) for term in terms)
+    list_cost = matches * (LIST_COST_US + TOKEN_COST_US * (tokens - 1))
+    # Assume the gate (visibility, filters) keeps about half of the records.
+    scan_cost = limit / (density * 0.5) * SCAN_COST_US
+    return scan_cost < list_cost
+
+
+def newest_first_ids(searchable, gate, terms, limit, scan=None):
+    """SQLite: the first `limit` ids of `gate` containing every term, newest event first.
+
+    For a word in thousands of records, walking events newest first and
+    stopping after a page beats sorting every match by event date. SQLite's
+    planner cannot know a word is common, so CROSS JOIN and INDEXED BY fix the
+    plan: events by date, their records, the gate (a visible_to queryset,
+    flattened into the join), then the test for the terms: the index's list
+    of matches, or for very common words the folded text itself (the same
+    `cj_fold` the index is built with, so the answers are the same).
+    `scan` forces one of the two (the tests check both); None chooses.
+    PostgreSQL plans the same walk itself once told not to read every match
+    (see `_postgres_walk`). Returns None without terms.
+    """
+    if not terms:
+        return None
+    if connections[gate.db].vendor == "postgresql":
+        return _postgres_walk(searchable, gate, terms, limit)
+    if connections[gate.db].vendor != "sqlite":
+        return None
+    gate_sql, gate_params = ids_sql(gate)
+    with connections[gate.db].cursor() as cursor:
+        conditions, params = [], []
+        if scan is None:
+            scan = _walk_scans(cursor, searchable, terms, limit)
+        if scan:
+            document = _document_sql(searchable, "n")
+            raw = _raw_document_sql(searchable, "n")
+            for term in terms:
+                prefilter = _ascii_prefilter(raw, term)
+                if prefilter:
+                    conditions.append(prefilter[0])
+                    params.extend(prefilter[1])
+                conditions.append(f"instr({document}, %s) > 0")
+                params.append(term)
+        else:
+            for table, match in _matches(searchable, terms):
+                conditions.append(f"+n.id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)")
+                params.append(match)
+        if searchable.kind == "event":
+            source, date = f"{searchable.table} n", "n.start_date"
+        else:
+            source = (
+                "events_event e INDEXED BY event_start_date_idx "
+                f"CROSS JOIN {searchable.table} n ON n.event_id = e.id"
+            )
+            date = "e.start_date"
         cursor.execute(
-            f"SELECT n.id FROM {source} WHERE {where} "
-            f"ORDER BY {date} DESC, n.id DESC LIMIT %s OFFSET %s",
-            [*params, limit, offset],
+            f"SELECT n.id FROM {source} CROSS JOIN ({gate_sql}) g ON g.pk = n.id "
+            f"WHERE {' AND '.join(conditions)} ORDER BY {date} DESC, n.id DESC LIMIT %s",
+            [*gate_params, *params, limit],
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+def _postgres_walk(searchable, gate, terms, limit):
+    """PostgreSQL: the first `limit` ids of `gate` containing every term, newest first.
+
+    For a short or common term PostgreSQL underestimates how many records
+    match, reads every one of them and sorts them (a second or more for a
+    one-character term). This walks the event dates newest first instead, a
+    few dates at a time (doubling), and asks for the matches of those dates
+    only, which PostgreSQL answers through the date index; it stops as soon
+    as `limit` ids are found. Date ranges never split a date, so the order
+    (newest event first, then newest id) is the one the sorted query gives.
+    """
+    connection = connections[gate.db]
+    date = "start_date" if searchable.kind == "event" else "event__start_date"
+    matching = containing_all(searchable, gate, terms, grams=False).order_by(f"-{date}", "-pk")
+    ids, before, span = [], None, 8
+    with connection.cursor() as cursor:
+        while len(ids) < limit:
+            # Bounds only: no record is read here, whatever its visibility.
+            cursor.execute(
+                "SELECT min(start_date) FROM (SELECT DISTINCT start_date FROM events_event "
+                "WHERE %s::date IS NULL OR start_date < %s::date "
+                "ORDER BY start_date DESC LIMIT %s) AS dates",
+                [before, before, span],
+            )
+            (oldest,) = cursor.fetchone()
+            if oldest is None:
+                break
+            chunk = matching.filter(**{f"{date}__gte": oldest})
+            if before is not None:
+                chunk = chunk.filter(**{f"{date}__lt": before})
+            ids += chunk.values_list("pk", flat=True)[: limit - len(ids)]
+            before, span = oldest, span * 2
+    return ids
 
 
 def prepared(searchable, queryset):
@@ -214,15 +465,23 @@ def prepared(searchable, queryset):
     return queryset.alias(search_document=Document(searchable.fields))
 
 
-def term_q(searchable, queryset, term):
-    return _term_q(searchable, term, connections[queryset.db].vendor)
+def term_q(searchable, queryset, term, grams=True):
+    return _term_q(searchable, term, connections[queryset.db].vendor, grams)
 
 
-def containing_all(searchable, queryset, terms):
+def containing_all(searchable, queryset, terms, grams=True):
     """`queryset` narrowed to the records whose document contains every term."""
     queryset = prepared(searchable, queryset)
+    if terms and connections[queryset.db].vendor == "sqlite":
+        for table, match in _matches(searchable, terms):
+            queryset = queryset.filter(_match_q(table, match))
+        return queryset
+    # PostgreSQL: the index of pairs only when every term is short. With a longer
+    # term its scan could be ANDed with the trigram index's, which is lossy, and
+    # rechecking a row would then compute cj_grams: milliseconds a row.
+    grams = grams and all(len(term) <= 2 for term in terms)
     for term in terms:
-        queryset = queryset.filter(term_q(searchable, queryset, term))
+        queryset = queryset.filter(term_q(searchable, queryset, term, grams))
     return queryset
 
 
@@ -284,6 +543,10 @@ def _postgres_index_name(searchable):
     return f"search_{searchable.kind}_trgm"
 
 
+def _postgres_grams_index_name(searchable):
+    return f"search_{searchable.kind}_grams"
+
+
 def _create_postgres_index(cursor, connection, searchable):
     query = Query(searchable.model, alias_cols=False)
     compiler = query.get_compiler(connection=connection)
@@ -294,6 +557,11 @@ def _create_postgres_index(cursor, connection, searchable):
     cursor.execute(f"DROP INDEX IF EXISTS {name}")
     cursor.execute(
         f"CREATE INDEX {name} ON {searchable.table} USING gin ({document} gin_trgm_ops)", params
+    )
+    grams = _postgres_grams_index_name(searchable)
+    cursor.execute(f"DROP INDEX IF EXISTS {grams}")
+    cursor.execute(
+        f"CREATE INDEX {grams} ON {searchable.table} USING gin ((cj_grams({document})))", params
     )
 
 
@@ -311,7 +579,11 @@ def index_is_current(connection=default_connection):
         if connection.vendor == "postgresql":
             cursor.execute("SELECT indexname, indexdef FROM pg_indexes")
             present = dict(cursor.fetchall())
-            return all(_postgres_index_name(s) in present for s in SEARCHABLES)
+            return all(
+                name(s) in present
+                for s in SEARCHABLES
+                for name in (_postgres_index_name, _postgres_grams_index_name)
+            )
     return True
 
 
@@ -330,6 +602,7 @@ def install(connection=default_connection, progress=None):
             # make CREATE INDEX fail: run them now.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            cursor.execute(POSTGRES_GRAMS_FUNCTION)
             for searchable in SEARCHABLES:
                 _create_postgres_index(cursor, connection, searchable)
                 if progress:
@@ -346,6 +619,7 @@ def uninstall(connection=default_connection):
                     cursor.execute(f"DROP {kind} IF EXISTS {name}")
             elif connection.vendor == "postgresql":
                 cursor.execute(f"DROP INDEX IF EXISTS {_postgres_index_name(searchable)}")
+                cursor.execute(f"DROP INDEX IF EXISTS {_postgres_grams_index_name(searchable)}")
 
 
 def _install_sqlite(cursor, searchable, progress, batch=2000):

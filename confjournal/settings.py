@@ -5,6 +5,7 @@ fallback secret key outside DEBUG, and only loopback hosts are allowed.
 """
 
 import datetime
+import json
 import os
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("CONFJOURNAL_DATA_DIR", BASE_DIR / "data"))
@@ -56,6 +58,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "axes",
     "csp",
     "taggit",
@@ -70,11 +73,16 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "confjournal.middleware.RejectNullCharactersMiddleware",
+    # Anonymous page cache (confjournal/pagecache.py): stores here, above the
+    # session and CSRF middleware, so it sees the cookies a page sets...
+    "confjournal.pagecache.StorePageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # ...and serves from here, once the language is known.
+    "confjournal.pagecache.FetchPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout noted during login into the lockout page.
@@ -117,6 +125,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA synchronous=NORMAL;"
             "PRAGMA foreign_keys=ON;"
             "PRAGMA busy_timeout=10000;"
+            # Read the file through a memory map instead of read() calls into
+            # a small per-connection cache (a connection lives one request):
+            # counting search matches at size L 6.1 → 3.4 ms (docs/benchmarks.md).
+            "PRAGMA mmap_size=1073741824;"
         ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -140,8 +152,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The page's language is the one picked in the header's switcher (a cookie),
+# else the browser's Accept-Language (LocaleMiddleware), else English.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ko", _("Korean"))]
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Seoul")
 USE_I18N = True
@@ -152,10 +169,24 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+# Uploaded files (photos) go through Django's storage API only, so object
+# storage is configuration: MEDIA_STORAGE=storages.backends.s3.S3Storage and
+# MEDIA_STORAGE_OPTIONS='{"bucket_name": "…"}' with django-storages (README).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": json.loads(os.environ.get("MEDIA_STORAGE_OPTIONS") or "{}"),
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Photos (events/photos.py): uploads over PHOTO_MAX_BYTES are refused before
+# decoding, and so is any image of more than PHOTO_MAX_PIXELS pixels (50 MP:
+# well above a 48 MP phone camera, far below a decompression bomb's 400 MP).
+# Media files are reached only through the storage API (STORAGES["default"]),
+# so object storage is a matter of configuration (README, "Photos").
+PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", str(20 * 1024 * 1024)))
+PHOTO_MAX_PIXELS = 50_000_000
+Image.MAX_IMAGE_PIXELS = PHOTO_MAX_PIXELS
 
 LOGIN_URL = "admin:login"
 # Where a log-in goes when its `next` is missing or points off-site.
@@ -165,6 +196,27 @@ LOGIN_REDIRECT_URL = "admin:index"
 # makes typed tag strings NFC before they are looked up.
 TAGGIT_TAGS_FROM_STRING = "confjournal.tagging.parse_tags"
 TAGGIT_CASE_INSENSITIVE = True
+
+# Page cache for anonymous visitors (confjournal/pagecache.py): pages are keyed
+# by a journal version that database triggers bump on every write, so no page
+# is ever stale. The cache lives in each process's memory unless CACHE_BACKEND
+# names a shared one, e.g. CACHE_BACKEND=django.core.cache.backends.redis.RedisCache
+# CACHE_LOCATION=redis://127.0.0.1:6379/1 for several app servers (README).
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
+PAGE_CACHE_EXCLUDE = ("/admin/", "/i18n/")
+# Pages are stored zlib-compressed; a larger one (the full BibTeX) is not stored,
+# so a worker's cache stays under MAX_ENTRIES x this (about 40 MB).
+PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(128 * 1024)))
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": os.environ.get("CACHE_LOCATION", "confjournal-pages"),
+    }
+}
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # At most this many pages per process (a compressed page is 1-50 KB).
+    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "300"))}
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

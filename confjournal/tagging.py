@@ -54,3 +54,11 @@ class Tags(TaggableManager):
 
     def formfield(self, form_class=BoundedTagField, **kwargs):
         return super().formfield(form_class=form_class, **kwargs)
+
+    def value_from_object(self, obj):
+        # A form's initial tags: the prefetched ones when the queryset had
+        # prefetch_related("tags") (the admin's inline rows), not a query per row.
+        prefetched = getattr(obj, "_prefetched_objects_cache", {}).get(self.name)
+        if prefetched is not None and obj.pk is not None:
+            return list(prefetched)
+        return super().value_from_object(obj)

@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from confjournal import language
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Django's set_language, CSRF-exempt (confjournal/language.py says why):
+    # the header's language switcher posts here.
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("", include("events.urls")),
     path("", include("talks.urls")),
 ]

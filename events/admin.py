@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag as TaggitTag
 
@@ -7,7 +8,8 @@ from confjournal.admin_access import (
     KeepOthersRecordsMixin,
     VisibleRecordsMixin,
 )
-from events.models import Booth, Event, Tag
+from events.models import Booth, Event, Photo, Tag
+from events.photo_forms import OwnPhotosFormSet, PhotoForm, save_photo_form
 
 # The journal uses its own tag model (events.Tag); taggit's stays empty.
 admin.site.unregister(TaggitTag)
@@ -40,11 +42,27 @@ class TagAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+def choices_once(field):
+    """Read a choice field's options now, once for the page, instead of once per inline row.
+
+    A ModelChoiceField runs its queryset each time a form renders it; every
+    form of a formset has its own copy, so 300 rows ran it 300 times. With the
+    choices made a list here, the copies share it. Posted values are still
+    checked against the field's queryset.
+    """
+    if field is not None and hasattr(field, "queryset"):
+        field.choices = list(field.choices)
+    return field
+
+
 class BoothInline(KeepOthersRecordsInlineMixin, VisibleRecordsMixin, admin.StackedInline):
     model = Booth
     extra = 0
     fields = ["organization", "kind", "location", "showcase", "swag", "website", "tags"]
     show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")  # not a query per row
 
 
 @admin.register(Event)
@@ -82,12 +100,41 @@ class EventAdmin(
         (_("Place"), {"fields": ["venue", "city", "country", "time_zone", "attendance"]}),
         (
             _("My part"),
-            {"fields": ["role", "organizer", "website", "summary", "tags", "visibility"]},
+            {
+                "fields": [
+                    "role",
+                    "organizer",
+                    "website",
+                    "summary",
+                    "tags",
+                    "visibility",
+                    "cover_photo",
+                ]
+            },
         ),
         (_("Record"), {"fields": ["owner", "created_at", "updated_at"]}),
     ]
     inlines = [BoothInline]
     save_on_top = True
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "cover_photo":
+            object_id = request.resolver_match.kwargs.get("object_id")
+            photos = Photo.objects.visible_to(request.user)
+            kwargs["queryset"] = photos.filter(event_id=object_id) if object_id else photos.none()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Photo:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        for photo in formset.deleted_objects:
+            photo.delete()
+        for photo_form in formset.forms:
+            if photo_form.has_changed() and photo_form not in formset.deleted_forms:
+                save_photo_form(photo_form, request.user)
+        formset.save_m2m()
+        return None
 
 
 @admin.register(Booth)
@@ -98,3 +145,81 @@ class BoothAdmin(KeepOthersRecordsMixin, VisibleRecordsMixin, TagListMixin, admi
     search_fields = ["organization", "showcase", "swag", "location", "event__name"]
     date_hierarchy = "event__start_date"
     autocomplete_fields = ["event"]
+
+
+@admin.display(description=_("photo"))
+def photo_preview(photo):
+    """The narrowest thumbnail, for lists and forms."""
+    if photo is None or not photo.image:
+        return "-"
+    url, width, height = photo.small
+    return format_html(
+        '<img src="{}" width="{}" height="{}" alt="{}" class="photo-preview">',
+        url,
+        min(width, 160),
+        round(height * min(width, 160) / width),
+        photo.alt_text,
+    )
+
+
+class OwnPhotosMixin:
+    """Photos are personal, like notes: staff see and edit their own; superusers all."""
+
+    def get_queryset(self, request):
+        photos = super().get_queryset(request)
+        if request.user.is_superuser:
+            return photos
+        return photos.filter(owner=request.user)
+
+
+class PhotoInline(OwnPhotosMixin, VisibleRecordsMixin, admin.TabularInline):
+    model = Photo
+    form = PhotoForm
+    formset = OwnPhotosFormSet
+    extra = 0
+    fields = ["preview", "upload", "alt_text", "caption", "booth", "taken_at", "visibility"]
+    readonly_fields = ["preview"]
+    show_change_link = True
+
+    @admin.display(description=_("photo"))
+    def preview(self, obj):
+        return photo_preview(obj if obj and obj.pk else None)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "booth":
+            object_id = request.resolver_match.kwargs.get("object_id")
+            booths = Booth.objects.visible_to(request.user)
+            kwargs["queryset"] = booths.filter(event_id=object_id) if object_id else booths.none()
+            return choices_once(super().formfield_for_foreignkey(db_field, request, **kwargs))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Photo)
+class PhotoAdmin(OwnPhotosMixin, VisibleRecordsMixin, admin.ModelAdmin):
+    form = PhotoForm
+    list_display = ["preview", "alt_text", "event", "booth", "taken_at", "visibility", "owner"]
+    list_display_links = ["preview", "alt_text"]
+    list_select_related = ["event", "booth", "owner"]
+    list_filter = ["visibility"]
+    search_fields = ["alt_text", "caption", "event__name", "booth__organization"]
+    date_hierarchy = "created_at"
+    autocomplete_fields = ["event", "booth"]
+    readonly_fields = ["preview", "owner", "created_at"]
+    fields = [
+        "event",
+        "booth",
+        "upload",
+        "preview",
+        "alt_text",
+        "caption",
+        "taken_at",
+        "visibility",
+        ("owner", "created_at"),
+    ]
+
+    @admin.display(description=_("photo"))
+    def preview(self, obj):
+        return photo_preview(obj if obj and obj.pk else None)
+
+    def save_model(self, request, obj, form, change):
+        save_photo_form(form, request.user)

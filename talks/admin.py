@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -33,7 +33,7 @@ from events import admin as events_admin
 from events.models import Event, Tag, TaggedItem
 from talks import recap
 from talks.forms import ProgrammeImportForm
-from talks.models import Note, Paper, Speaker, Talk, visible_topics
+from talks.models import Note, Paper, Speaker, Talk, TalkSpeaker, visible_topics
 from talks.programme import ProgrammeError, check_size, import_programme, parse_programme
 
 
@@ -61,6 +61,16 @@ class OrderedAutocompleteSelectMultiple(TolerantAutocompleteSelectMultiple):
     """
 
     def optgroups(self, name, value, attr=None):
+        # The talk's own speakers, prefetched with the inline rows (TalkForm sets
+        # `known`): shown without the widget's query per row.
+        known = getattr(self, "known", None)
+        if known is not None and value and all(str(v) in known for v in value):
+            label = self.choices.field.label_from_instance
+            options = [
+                self.create_option(name, known[str(v)].pk, label(known[str(v)]), True, i)
+                for i, v in enumerate(value)
+            ]
+            return [(None, options, 0)]
         groups = super().optgroups(name, value, attr)
         order = {str(v): i for i, v in enumerate(value)}
         for _group_name, options, _index in groups:
@@ -81,9 +91,12 @@ class TalkForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "speakers" in self.fields and self.instance.pk is not None:
-            self.initial["speakers"] = [
-                link.speaker_id for link in self.instance.talk_speakers.all()
-            ]
+            links = self.instance.talk_speakers.all()
+            self.initial["speakers"] = [link.speaker_id for link in links]
+            if all(TalkSpeaker.speaker.is_cached(link) for link in links):
+                widget = self.fields["speakers"].widget
+                widget = getattr(widget, "widget", widget)  # inside the admin's + wrapper
+                widget.known = {str(link.speaker_id): link.speaker for link in links}
 
     def _ordered_speakers(self):
         chosen = {str(speaker.pk): speaker for speaker in self.cleaned_data["speakers"]}
@@ -134,6 +147,8 @@ class EventChildInlineMixin:
             object_id = request.resolver_match.kwargs.get("object_id")
             related = db_field.remote_field.model._default_manager
             kwargs["queryset"] = related.filter(event_id=object_id) if object_id else related.none()
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            return events_admin.choices_once(field)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -160,7 +175,14 @@ class TalkInline(
         return self.layout
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("talk_speakers", "speakers", "tags")
+        # Each row's speakers in order (with the speaker, for the autocomplete's chosen
+        # options), its speakers (the form's initial data) and tags: four queries in all.
+        links = TalkSpeaker.objects.select_related("speaker").order_by("position", "id")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("talk_speakers", queryset=links), "speakers", "tags")
+        )
 
 
 class PaperInline(
@@ -173,6 +195,9 @@ class PaperInline(
     extra = 0
     fields = ["title", "authors", "presentation", "session", "url", "is_mine", "talk", "tags"]
     show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")  # not a query per row
 
 
 class OwnNotesFormSet(BaseInlineFormSet):
@@ -195,7 +220,7 @@ class NoteInline(EventChildInlineMixin, VisibleRecordsMixin, admin.StackedInline
     show_change_link = True
 
     def get_queryset(self, request):
-        notes = super().get_queryset(request)
+        notes = super().get_queryset(request).prefetch_related("tags")  # not a query per row
         if request.user.is_superuser:
             return notes
         return notes.filter(owner=request.user)
@@ -206,7 +231,13 @@ admin.site.unregister(Event)
 
 @admin.register(Event)
 class JournalEventAdmin(events_admin.EventAdmin):
-    inlines = [TalkInline, PaperInline, events_admin.BoothInline, NoteInline]
+    inlines = [
+        TalkInline,
+        PaperInline,
+        events_admin.BoothInline,
+        NoteInline,
+        events_admin.PhotoInline,
+    ]
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Note:
@@ -360,11 +391,11 @@ class TalkAdmin(
         "event__name",
     ]
     date_hierarchy = "date"
-    autocomplete_fields = ["event"]
+    autocomplete_fields = ["event", "photos"]
     layout = [
         (None, {"fields": ["event", "title", "kind", "speakers"]}),
         (_("When and where"), {"fields": [("date", "start_time", "end_time"), "room"]}),
-        (_("Content"), {"fields": ["abstract", "slides_url", "video_url", "tags"]}),
+        (_("Content"), {"fields": ["abstract", "slides_url", "video_url", "tags", "photos"]}),
         (_("Me"), {"fields": ["rating", "is_mine", "attended"]}),
     ]
 
@@ -410,7 +441,7 @@ class PaperAdmin(
     list_filter = ["presentation", "is_mine"]
     search_fields = ["title", "authors", "abstract", "arxiv_id", "doi", "event__name"]
     date_hierarchy = "event__start_date"
-    autocomplete_fields = ["event", "talk"]
+    autocomplete_fields = ["event", "talk", "photos"]
 
 
 @admin.register(Note)
@@ -422,10 +453,13 @@ class NoteAdmin(
 ):
     list_display = ["__str__", "event", "subject", "owner", "visibility", "updated_at", "tag_list"]
     list_select_related = ["event", "talk", "paper", "booth", "owner"]
-    list_filter = ["visibility"]
+    # "Today / past 7 days / this month / this year" by when the note was written: no
+    # query to draw. The date hierarchy it replaces read the day, month or year of
+    # every note through a Python function on SQLite (1.1 s of 1.8 at 100,000 notes).
+    list_filter = ["visibility", "created_at"]
     search_fields = ["title", "body", "event__name"]
-    date_hierarchy = "created_at"
-    autocomplete_fields = ["event", "talk", "paper", "booth"]
+    show_full_result_count = False  # a search does not count all 100,000 notes as well
+    autocomplete_fields = ["event", "talk", "paper", "booth", "photos"]
     readonly_fields = ["owner", "created_at", "updated_at"]
     fields = [
         "event",
@@ -434,6 +468,7 @@ class NoteAdmin(
         "body",
         "visibility",
         "tags",
+        "photos",
         "owner",
         ("created_at", "updated_at"),
     ]

@@ -114,7 +114,7 @@ class EventFeed(JournalFeed):
 
 class TopicMixin:
     def get_object(self, request, slug=None):
-        return get_object_or_404(visible_topics(PUBLIC), slug=slug)
+        return get_object_or_404(visible_topics(PUBLIC, one=True), slug=slug)
 
 
 class SpeakerMixin:

@@ -1,6 +1,7 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from talks import feeds, views
+from talks import feeds, search_views, sitemaps, stats, views
 
 app_name = "talks"
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("speakers/", views.SpeakerListView.as_view(), name="speaker_list"),
     path("speakers/<str:slug>/", views.SpeakerDetailView.as_view(), name="speaker_detail"),
     path("search/", views.search, name="search"),
+    path("search/speakers/", search_views.speaker_suggestions, name="speaker_suggestions"),
     path("topics/", views.TopicListView.as_view(), name="topic_list"),
     path("topics/<str:slug>/", views.TopicDetailView.as_view(), name="topic_detail"),
     # Take it with you: feeds, BibTeX, the recap (all public-only).
@@ -27,4 +29,19 @@ urlpatterns = [
     path("events/<str:slug>/papers.bib", views.event_papers_bib, name="event_papers_bib"),
     path("events/<str:slug>/recap.md", views.event_recap, name="event_recap"),
     path("topics/<str:slug>/papers.bib", views.topic_papers_bib, name="topic_papers_bib"),
+    # Pages people like to look at (issue 8): the stats, and what search engines read.
+    path("stats/", stats.stats, name="stats"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "talks:sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<str:section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps.SITEMAPS},
+        name="sitemap_section",
+    ),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
 ]

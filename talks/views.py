@@ -1,18 +1,35 @@
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, ListView
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView
 
 from confjournal import search as search_backend
-from confjournal.listing import EVENT_RECORD_LOOKUPS, FilteredListView, TagYearFilterForm
-from events.models import Booth, Event
+from confjournal.listing import (
+    EVENT_RECORD_LOOKUPS,
+    FilteredListView,
+    NoFilterForm,
+    TagYearFilterForm,
+    prefetch_speakers,
+    prefetch_tags,
+)
+from events.models import Booth, Event, Photo
 from talks import bibtex, recap
 from talks import search as journal_search
 from talks.forms import PaperFilterForm, SearchForm, TalkFilterForm
-from talks.models import Note, Paper, Speaker, Talk, visible_topics
+from talks.models import (
+    Note,
+    Paper,
+    Speaker,
+    Talk,
+    listed_topics,
+    topic_usage,
+    visible_topics,
+)
 
 
 class TalkListView(FilteredListView):
@@ -20,6 +37,10 @@ class TalkListView(FilteredListView):
     filter_form_class = TalkFilterForm
     filter_lookups = {"kind": "kind", **EVENT_RECORD_LOOKUPS}
     context_object_name = "talks"
+    sort_options = {
+        "date": (gettext_lazy("Date"), ()),
+        "title": (gettext_lazy("Title"), ("title", "id")),
+    }
 
     def base_queryset(self):
         return (
@@ -32,6 +53,12 @@ class TalkListView(FilteredListView):
         )
 
 
+def visible_photos(user):
+    """The photos a talk, paper or note shows, as `visible_photos`: only those `user` may see."""
+    photos = Photo.objects.visible_to(user).for_display()
+    return Prefetch("photos", queryset=photos, to_attr="visible_photos")
+
+
 class TalkDetailView(DetailView):
     template_name = "talks/talk_detail.html"
     context_object_name = "talk"
@@ -41,7 +68,7 @@ class TalkDetailView(DetailView):
             Talk.objects.visible_to(self.request.user)
             .select_related("event")
             .with_speakers()
-            .prefetch_related("tags")
+            .prefetch_related("tags", visible_photos(self.request.user))
         )
 
     def get_context_data(self, **kwargs):
@@ -57,6 +84,10 @@ class PaperListView(FilteredListView):
     filter_form_class = PaperFilterForm
     filter_lookups = {"presentation": "presentation", **EVENT_RECORD_LOOKUPS}
     context_object_name = "papers"
+    sort_options = {
+        "year": (gettext_lazy("Year"), ()),
+        "title": (gettext_lazy("Title"), ("title", "id")),
+    }
 
     def base_queryset(self):
         return (
@@ -75,7 +106,7 @@ class PaperDetailView(DetailView):
         return (
             Paper.objects.visible_to(self.request.user)
             .select_related("event", "talk")
-            .prefetch_related("tags")
+            .prefetch_related("tags", visible_photos(self.request.user))
         )
 
     def get_context_data(self, **kwargs):
@@ -90,6 +121,10 @@ class NoteListView(FilteredListView):
     filter_form_class = TagYearFilterForm
     filter_lookups = EVENT_RECORD_LOOKUPS
     context_object_name = "notes"
+    sort_options = {
+        "newest": (gettext_lazy("Newest"), ()),
+        "oldest": (gettext_lazy("Oldest"), ("created_at", "id")),
+    }
 
     def base_queryset(self):
         return Note.objects.visible_to(self.request.user).for_display()
@@ -100,21 +135,30 @@ class NoteDetailView(DetailView):
     context_object_name = "note"
 
     def get_queryset(self):
-        return Note.objects.visible_to(self.request.user).for_display()
+        user = self.request.user
+        return Note.objects.visible_to(user).for_display().prefetch_related(visible_photos(user))
 
 
-class SpeakerListView(ListView):
+class SpeakerListView(FilteredListView):
     template_name = "talks/speaker_list.html"
     context_object_name = "speakers"
     paginate_by = 50
+    filter_form_class = NoFilterForm
+    # By name only: sorting by number of talks counted every speaker's talks through
+    # the gate (370 ms at size L) to show 50; /stats/ charts the speakers heard most.
+    # ?sort=name is kept for old links; any other sort is a 400 like on every list.
+    sort_options = {"name": (gettext_lazy("Name"), ())}
 
-    def get_queryset(self):
+    def base_queryset(self):
         user = self.request.user
         # Speakers heard only in a programme's unattended talks are not in the journal yet.
+        # EXISTS stops at a speaker's first such talk; filtering on the count instead
+        # counted every talk of all 1,500 speakers to show 50 (500 ms at size L).
+        attended = Talk.objects.visible_to(user).attended().filter(speakers=OuterRef("pk"))
         return (
             Speaker.objects.visible_to(user)
+            .filter(Exists(attended))
             .with_talk_counts(user)
-            .filter(talk_count__gt=0)
             .order_by("name", "id")
         )
 
@@ -130,30 +174,55 @@ class SpeakerDetailView(DetailView):
             Speaker.objects.visible_to(self.request.user), slug=self.kwargs["slug"]
         )
 
+    notes_shown = 20  # then a link to all of them in search
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["talks"] = (
-            self.object.talks.visible_to(user)
-            .attended()
-            .select_related("event")
-            .with_speakers()
-            .prefetch_related("tags")
-            .order_by("-event__start_date", "date", "start_time", "id")
+        context["talks"] = prefetch_speakers(
+            list(
+                self.object.talks.visible_to(user)
+                .attended()
+                .select_related("event")
+                .order_by("-event__start_date", "date", "start_time", "id")
+            )
         )
-        context["notes"] = (
-            Note.objects.visible_to(user).filter(talk__speakers=self.object).for_display()
-        )
+        notes = Note.objects.visible_to(user).filter(talk__speakers=self.object).for_display()
+        context["notes"], context["more_notes"] = first(notes, self.notes_shown)
+        prefetch_tags(context["talks"], context["notes"])
         return context
 
 
-class TopicListView(ListView):
+def first(queryset, n):
+    """The first `n` rows of `queryset` (tags not prefetched), and whether there are more."""
+    rows = list(queryset.prefetch_related(None)[: n + 1])
+    return rows[:n], len(rows) > n
+
+
+class TopicListView(FilteredListView):
+    """Every topic in use, by name, each with the number of records under it.
+
+    Only the page's topics are counted (`topic_usage`): counting all of them to
+    sort by use went through every tagging (250,000 at size L, 2 to 3 seconds),
+    so the list has no "most used" order; /stats/ charts the most used topics.
+    """
+
     template_name = "talks/topic_list.html"
     context_object_name = "topics"
-    paginate_by = 200
+    paginate_by = 100
+    filter_form_class = NoFilterForm
+    sort_options = {"name": (gettext_lazy("Name"), ())}  # ?sort=name of old links
 
-    def get_queryset(self):
-        return visible_topics(self.request.user).order_by("-usage", "name")
+    def base_queryset(self):
+        return listed_topics(self.request.user).order_by("name", "id")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        topics = context["topics"] = list(context["topics"])
+        usage = topic_usage(self.request.user, topics)
+        for topic in topics:
+            topic.usage = usage.get(topic.pk, 0)
+        return context
 
 
 class TopicDetailView(DetailView):
@@ -163,48 +232,49 @@ class TopicDetailView(DetailView):
     context_object_name = "topic"
 
     def get_object(self, queryset=None):
-        return get_object_or_404(visible_topics(self.request.user), slug=self.kwargs["slug"])
+        return get_object_or_404(
+            visible_topics(self.request.user, one=True), slug=self.kwargs["slug"]
+        )
+
+    # The newest of each kind, then a link to all of them in search (a busy topic
+    # gathers hundreds of records over the years).
+    records_shown = 20
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user, topic = self.request.user, self.object
-        context["events"] = (
-            Event.objects.visible_to(user)
+        user, topic, shown = self.request.user, self.object, self.records_shown
+        lists = {
+            "events": Event.objects.visible_to(user)
             .filter(tags=topic)
             .with_counts(user)
-            .prefetch_related("tags")
-        )
-        context["talks"] = (
-            Talk.objects.visible_to(user)
+            .order_by("-start_date", "name"),
+            "talks": Talk.objects.visible_to(user)
             .attended()
             .filter(tags=topic)
             .select_related("event")
-            .with_speakers()
-            .prefetch_related("tags")
-            .order_by("-event__start_date", "date", "start_time", "id")
-        )
-        context["papers"] = (
-            Paper.objects.visible_to(user)
+            .order_by("-event__start_date", "date", "start_time", "id"),
+            "papers": Paper.objects.visible_to(user)
             .filter(tags=topic)
             .select_related("event")
-            .prefetch_related("tags")
-        )
-        context["booths"] = (
-            Booth.objects.visible_to(user)
+            .order_by("-event__start_date", "title", "id"),
+            "booths": Booth.objects.visible_to(user)
             .filter(tags=topic)
             .select_related("event")
-            .prefetch_related("tags")
-        )
-        context["notes"] = Note.objects.visible_to(user).filter(tags=topic).for_display()
+            .order_by("-event__start_date", "organization", "id"),
+            "notes": Note.objects.visible_to(user).filter(tags=topic).for_display(),
+        }
+        for name, queryset in lists.items():
+            context[name], context[f"more_{name}"] = first(queryset, shown)
+        prefetch_speakers(context["talks"])
+        prefetch_tags(*(context[name] for name in lists))
         return context
 
 
 def search(request):
     """Search notes, talks, papers, booths and events; notes first."""
     user = request.user
-    form = SearchForm(request.GET)
+    form = SearchForm(request.GET, user=user)
     context = {"form": form, "groups": [], "page_obj": None, "criteria": None}
-    context["speaker_options"] = Speaker.objects.visible_to(user).values_list("slug", "name")
     status = 200
     if not form.is_valid():
         return render(request, "talks/search.html", context, status=400)
@@ -242,20 +312,16 @@ def search(request):
     querysets = {kind: journal_search.results_queryset(kind, user, criteria) for kind in kinds}
     if criteria.kind:
         kind = criteria.kind
-        count = journal_search.capped_count(querysets[kind])
+        ids = journal_search.result_ids(kind, user, criteria)
+        count = len(ids)
         paginator = Paginator(range(min(count, journal_search.count_cap())), 20)
         try:
             page = paginator.page(request.GET.get("page") or 1)
         except InvalidPage as error:
             raise Http404(str(error)) from error
         results = (
-            journal_search.fetch(
-                kind,
-                user,
-                querysets[kind],
-                page.start_index() - 1,
-                page.end_index(),
-                journal_search.walk_for(kind, user, criteria, count),
+            journal_search.fetch_results(
+                kind, user, criteria, ids, page.start_index() - 1, page.end_index()
             )
             if count
             else []
@@ -263,7 +329,7 @@ def search(request):
         context["page_obj"] = page
         context["groups"] = [journal_search.Group(kind, count, results)] if count else []
     else:
-        counts = journal_search.counts(querysets)
+        counts = journal_search.counts(kinds, user, criteria)
         context["groups"] = [
             journal_search.Group(
                 kind,
@@ -333,7 +399,7 @@ def event_papers_bib(request, slug):
 
 
 def topic_papers_bib(request, slug):
-    topic = get_object_or_404(visible_topics(PUBLIC), slug=slug)
+    topic = get_object_or_404(visible_topics(PUBLIC, one=True), slug=slug)
     return bibtex_response(public_papers().filter(tags=topic), f"{topic.slug}.bib")
 
 

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from events.models import Booth, Event, Tag
+from events.models import Booth, Event, Photo, Tag
 from talks.models import Note, Paper, Speaker, Talk
+from talks.sitemaps import SITEMAPS
 
 
 def by_pk(record):
@@ -28,11 +29,19 @@ def by_slug(record):
     return {"slug": record.slug}
 
 
+def photo_file(photo):
+    # test_fuzz passes a stand-in record with only `pk` and `slug`.
+    image = getattr(photo, "image", None)
+    return {"pk": photo.pk, "name": image.name.rsplit("/", 1)[-1] if image else "file.jpg"}
+
+
 @dataclass(frozen=True)
 class Page:
     model: type | None = None  # the record the address names, if any
     kwargs: Callable | None = None  # record -> URL kwargs
     filters: tuple[str, ...] = ()  # query-string parameters the page reads
+    # For a page that names no record: more URL kwargs to walk (each sitemap section).
+    variants: tuple[dict, ...] = ()
 
 
 LIST_FILTERS = ("year", "tag", "page")
@@ -40,19 +49,20 @@ PAGES = {
     "events:home": Page(filters=("year", "kind", "country", *LIST_FILTERS)),
     "events:timeline": Page(filters=("year", "kind", "country", *LIST_FILTERS)),
     "events:detail": Page(Event, by_slug),
-    "events:booth_list": Page(filters=("kind", *LIST_FILTERS)),
+    "events:booth_list": Page(filters=("kind", *LIST_FILTERS, "sort")),
     "events:booth_detail": Page(Booth, by_pk),
-    "talks:list": Page(filters=("kind", *LIST_FILTERS)),
+    "talks:list": Page(filters=("kind", *LIST_FILTERS, "sort")),
     "talks:detail": Page(Talk, by_pk),
-    "talks:paper_list": Page(filters=("presentation", *LIST_FILTERS)),
+    "talks:paper_list": Page(filters=("presentation", *LIST_FILTERS, "sort")),
     "talks:paper_detail": Page(Paper, by_pk),
-    "talks:note_list": Page(filters=LIST_FILTERS),
+    "talks:note_list": Page(filters=(*LIST_FILTERS, "sort")),
     "talks:note_detail": Page(Note, by_pk),
-    "talks:speaker_list": Page(filters=("page",)),
+    "talks:speaker_list": Page(filters=("page", "sort")),
     "talks:speaker_detail": Page(Speaker, by_slug),
-    "talks:topic_list": Page(filters=("page",)),
+    "talks:topic_list": Page(filters=("page", "sort")),
     "talks:topic_detail": Page(Tag, by_slug),
     "talks:search": Page(filters=("q", "speaker", "topic", "event", "year", "type", "page")),
+    "talks:speaker_suggestions": Page(filters=("q",)),
     # Feeds, calendars, BibTeX and the recap: public-only exports (issue 6).
     "events:calendar": Page(),
     "events:event_calendar": Page(Event, by_slug),
@@ -67,6 +77,29 @@ PAGES = {
     "talks:event_papers_bib": Page(Event, by_slug),
     "talks:event_recap": Page(Event, by_slug),
     "talks:topic_papers_bib": Page(Tag, by_slug),
+    # Photos (issue 5): the gallery, one photo's page, and its image file.
+    "events:photo_gallery": Page(Event, by_slug, filters=("page",)),
+    "events:photo_detail": Page(Photo, by_pk),
+    "events:photo_file": Page(Photo, photo_file),
+    # Stats, sitemap and robots.txt (issue 8).
+    "talks:stats": Page(),
+    "talks:sitemap": Page(),
+    "talks:sitemap_section": Page(
+        kwargs=lambda _record: {"section": "events"},
+        filters=("p",),
+        variants=tuple({"section": section} for section in SITEMAPS),
+    ),
+    "talks:robots": Page(),
+}
+
+
+# Named patterns that are not pages: they show no record and answer a GET with
+# a redirect, so the walks (which expect 200) leave them out. Each is tested
+# on its own, in the file named here.
+NOT_PAGES = {
+    # Django's view behind the header's language switcher: a POST that sets
+    # the language cookie and redirects back (tests/test_i18n.py).
+    "set_language": "tests/test_i18n.py",
 }
 
 
@@ -75,7 +108,8 @@ def url_patterns(resolver=None, namespace=""):
 
     The admin's patterns (namespace "admin") are left out: the admin is for
     staff and is walked as a second staff user in test_leak_walk and
-    test_admin_ownership. An unnamed pattern comes back with the name None.
+    test_admin_ownership. So are the NOT_PAGES. An unnamed pattern comes back
+    with the name None.
     """
     resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:
@@ -85,7 +119,9 @@ def url_patterns(resolver=None, namespace=""):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             yield from url_patterns(pattern, inner)
         elif isinstance(pattern, URLPattern):
-            yield (f"{namespace}{pattern.name}" if pattern.name else None), pattern
+            name = f"{namespace}{pattern.name}" if pattern.name else None
+            if name not in NOT_PAGES:
+                yield name, pattern
 
 
 def present_pages():

@@ -17,3 +17,6 @@ LANGUAGE_CODE = "en"
 # Serve static files from the source folders: tests do not run collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# The page cache is off so query-count and page tests measure the views;
+# tests/test_pagecache.py turns it on.
+PAGE_CACHE = False

@@ -4,13 +4,13 @@ import datetime
 
 import pytest
 
-from events.models import Booth, Event, Tag
+from events.models import Booth, Event, Photo, Tag
 from talks.models import Note, Paper, Speaker, Talk, TalkSpeaker
 from tests.factories import EventFactory, NoteFactory, SpeakerFactory, TalkFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-INLINES = {"talks": Talk, "papers": Paper, "booths": Booth, "notes": Note}
+INLINES = {"talks": Talk, "papers": Paper, "booths": Booth, "notes": Note, "photos": Photo}
 
 
 def management(prefix, total, initial=0):

@@ -80,10 +80,11 @@ def test_groups_hold_exactly_their_permissions(db):
     shared = ["booth", "event", "paper", "speaker", "tag", "talk"]
     actions = ["add", "change", "delete", "view"]
     assert codenames("Editors") == sorted(
-        f"{action}_{model}" for model in [*shared, "note"] for action in actions
+        f"{action}_{model}" for model in [*shared, "note", "photo"] for action in actions
     )
     assert codenames("Contributors") == sorted(
-        [f"view_{model}" for model in shared] + [f"{action}_note" for action in actions]
+        [f"view_{model}" for model in shared]
+        + [f"{action}_{model}" for model in ("note", "photo") for action in actions]
     )
 
 

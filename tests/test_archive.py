@@ -115,6 +115,7 @@ def test_journal_json_is_versioned_and_names_every_model(media, tmp_path, db):
         "auth.user",
         "events.booth",
         "events.event",
+        "events.photo",
         "events.tag",
         "events.taggeditem",
         "talks.note",
@@ -180,7 +181,7 @@ def broken_archives(tmp_path, good):
         return path
 
     newer = {**document, "version": 2}
-    unknown = {**document, "records": {**document["records"], "events.photo": []}}
+    unknown = {**document, "records": {**document["records"], "events.hologram": []}}
     dangling = json.loads(contents["journal.json"])
     dangling["records"]["talks.talk"][0]["fields"]["event"] = 999999
     damaged = {**contents, "media/notes/slides.pdf": b"changed"}
@@ -199,7 +200,7 @@ def broken_archives(tmp_path, good):
             "Update ConfJournal to restore it."
         ),
         zipped("unknown.zip", {**contents, "journal.json": json.dumps(unknown)}): (
-            "The archive holds records this ConfJournal does not know: ['events.photo']."
+            "The archive holds records this ConfJournal does not know: ['events.hologram']."
         ),
         zipped("dangling.zip", {**contents, "journal.json": json.dumps(dangling)}): None,
         zipped("damaged.zip", damaged): (

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.views.generic.detail import SingleObjectMixin
 from django.views.generic.list import MultipleObjectMixin
 
-from events.models import Booth, Event, Tag
+from events.models import Booth, Event, Photo, Tag
 from talks.models import Note, Paper, Speaker, Talk
 from tests.factories import (
     BoothFactory,
@@ -38,6 +38,7 @@ from tests.factories import (
 )
 from tests.html_checks import live_markup
 from tests.public_pages import PAGES, address, present_pages, url_patterns
+from tests.test_photos import make_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +50,8 @@ MARKERS = {
     "booth": "ZQXBOOTHMARK",
     "note": "ZQXNOTEMARK",
     "hidden-note": "ZQXHIDDENNOTEMARK",
+    "photo": "ZQXPHOTOMARK",
+    "hidden-photo": "ZQXHIDDENPHOTOMARK",
     "speaker": "ZQXSPEAKERMARK",
     "tag": "ZQXTAGMARK",
 }
@@ -69,7 +72,7 @@ PRIVATE_FILTERS = {
 
 
 @pytest.fixture
-def journal(db):
+def journal(db, django_capture_on_commit_callbacks):
     """A shared journal with public records and marked private ones."""
     minji = StaffMemberFactory(username="minji", group="Editors")
     event = EventFactory(name="Public Forum", slug="public-forum", owner=minji)
@@ -135,6 +138,12 @@ def journal(db):
         body=PRIVATE_WORD,
         visibility="public",
     )
+    with django_capture_on_commit_callbacks(execute=True):  # photo files are written on commit
+        public_photo = make_photo(event, minji, "Public photo", "public")
+        private_photo = make_photo(event, minji, f"Selfie {MARKERS['photo']}")
+        hidden_photo = make_photo(closed, minji, f"Poster {MARKERS['hidden-photo']}", "public")
+    talk.photos.add(public_photo, private_photo)
+    closed_talk.photos.add(hidden_photo)
     return {
         "owner": minji,
         "public": {
@@ -143,6 +152,7 @@ def journal(db):
             Paper: [paper],
             Booth: [booth],
             Note: [public_note],
+            Photo: [public_photo],
             Speaker: [speaker],
             Tag: [public_topic],
         },
@@ -152,6 +162,7 @@ def journal(db):
             Paper: [closed_paper],
             Booth: [closed_booth],
             Note: [private_note, hidden_note],
+            Photo: [private_photo, hidden_photo],
             Speaker: [quiet],
             Tag: [private_topic],
         },
@@ -186,6 +197,7 @@ def walk(client, journal):
     for name, page in present_pages().items():
         if page.model is None:
             samples = [(address(name), "public")]
+            samples += [(reverse(name, kwargs=kwargs), "public") for kwargs in page.variants]
         else:
             samples = [(address(name, r), "public") for r in journal["public"][page.model]]
             samples += [(address(name, r), "private") for r in journal["private"][page.model]]
