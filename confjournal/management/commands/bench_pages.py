@@ -166,7 +166,9 @@ class Command(BaseCommand):
         ]
         # The largest event's change page renders every talk, paper and note inline
         # (minutes at size L): only with --admin-largest; else the 300-talk programme's.
-        changed = largest if self.admin_largest else Event.objects.filter(slug=PEER_SLUG).first()
+        # Without the programme (a journal that never imported it), the largest event's.
+        peer_event = Event.objects.filter(slug=PEER_SLUG).first()
+        changed = largest if self.admin_largest or peer_event is None else peer_event
         if changed is not None:
             n = changed.talks.count()
             admin.append(
