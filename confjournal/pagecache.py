@@ -45,6 +45,8 @@ from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import cc_delim_re
 
+from confjournal.dbobjects import ensure_installed
+
 VERSION_TABLE = "confjournal_journal_version"
 # Apps whose tables public pages read; auth's user table too (owner names).
 JOURNAL_APPS = ("events", "talks")
@@ -224,13 +226,13 @@ def ensure_triggers(sender=None, using="default", **kwargs):
     Re-creates them when any is missing; a no-op when all are in place or while
     the tables do not exist yet.
     """
-    connection = connections[using]
-    present = set(connection.introspection.table_names())
     tables = journal_tables()
-    if VERSION_TABLE not in present or not all(t in present for t in tables):
-        return
-    if not triggers_are_current(connection, tables):
-        install_triggers(connection, tables)
+    ensure_installed(
+        using,
+        [VERSION_TABLE, *tables],
+        lambda connection: triggers_are_current(connection, tables),
+        lambda connection: install_triggers(connection, tables),
+    )
 
 
 # --------------------------------------------------------------------------- middleware

@@ -22,6 +22,7 @@ Views call `search()` and never branch on the database.
 """
 
 import itertools
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -31,8 +32,8 @@ from django.db import connection as default_connection
 from django.db import connections, models, transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
-from django.db.models.sql import Query
 
+from confjournal.dbobjects import ensure_installed
 from confjournal.text import nfc
 
 MAX_QUERY_LENGTH = 200
@@ -132,25 +133,32 @@ def _document_sql(searchable, row=None):
     return "cj_fold(" + " || char(10) || ".join(parts) + ")"
 
 
-class Document(models.Func):
-    """PostgreSQL: the folded document, as the trigram index and queries spell it.
+DOCUMENT_COLUMN = "search_document"
 
-    `||` and lower() are immutable, so the expression can be indexed; the
-    same class builds the index and the queries, so they always agree.
+
+class DocumentColumn(models.Expression):
+    """PostgreSQL: a record's stored, folded document (the `search_document` column).
+
+    The column has no model field: triggers keep it (see `_postgres_document_schema`),
+    so it is right whatever writes the row (save(), update(), bulk_create, raw SQL,
+    a restore). It is resolved through the record's primary key so that it follows
+    the table's alias in joins and subqueries.
     """
 
     output_field = models.TextField()
 
-    def __init__(self, fields):
-        super().__init__(*[models.F(name) for name in fields])
+    def __init__(self, pk=None):
+        super().__init__()
+        self.pk = models.F("pk") if pk is None else pk
+
+    def get_source_expressions(self):
+        return [self.pk]
+
+    def set_source_expressions(self, expressions):
+        (self.pk,) = expressions
 
     def as_sql(self, compiler, connection, **extra_context):
-        parts, params = [], []
-        for expression in self.get_source_expressions():
-            sql, expression_params = compiler.compile(expression)
-            parts.append(f"coalesce({sql}, '')")
-            params.extend(expression_params)
-        return "(lower(" + " || E'\\n' || ".join(parts) + "))", params
+        return f"{compiler.quote_name_unless_alias(self.pk.alias)}.{DOCUMENT_COLUMN}", []
 
 
 class HasGram(models.Func):
@@ -158,17 +166,17 @@ class HasGram(models.Func):
 
     `cj_grams(document)` is the set of the document's characters and character
     pairs, so a one- or two-character term occurs in the document exactly when
-    it is in that set; a GIN index on the expression (built by `install`, from
-    this class, so they agree) answers it without reading the text. The
-    function is declared costly, so the planner asks the index instead of
-    computing it for every row. (Its array may repeat a gram: GIN keeps each
-    key once, and containment does not care.)
+    it is in that set; a GIN index on `cj_grams(search_document)` (built by
+    `install`) answers it without reading the text. The function is declared
+    costly, so the planner asks the index instead of computing it for every row.
+    (Its array may repeat a gram: GIN keeps each key once, and containment does
+    not care.)
     """
 
     output_field = models.BooleanField()
 
-    def __init__(self, fields, grams):
-        super().__init__(Document(fields), *[models.Value(gram) for gram in grams])
+    def __init__(self, grams):
+        super().__init__(DocumentColumn(), *[models.Value(gram) for gram in grams])
 
     def as_sql(self, compiler, connection, **extra_context):
         document, *grams = self.get_source_expressions()
@@ -182,14 +190,45 @@ class HasGram(models.Func):
         return f"(cj_grams({document_sql}) @> ARRAY[{', '.join(gram_sqls)}]::text[])", params
 
 
+class HasText(models.Func):
+    """PostgreSQL: whether the stored document holds `term`, tested on the row only.
+
+    `strpos` is what a short term uses when it is not looked up in an index: a
+    `LIKE` with no trigram in it would make the planner consider reading the whole
+    trigram index. On the stored column it costs a few microseconds a row.
+    """
+
+    output_field = models.BooleanField()
+
+    def __init__(self, term):
+        super().__init__(DocumentColumn(), models.Value(term))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        document, term = self.get_source_expressions()
+        document_sql, params = compiler.compile(document)
+        term_sql, term_params = compiler.compile(term)
+        return f"(strpos({document_sql}, {term_sql}) > 0)", [*params, *term_params]
+
+
+# The fold (NFC, then lower case) as the database spells it; IMMUTABLE, so it may
+# be indexed. Python's lower() and PostgreSQL's (C.UTF-8) agree on the letters
+# journals hold; the hypothesis test compares them with the Python oracle.
+POSTGRES_FOLD_FUNCTION = """
+CREATE OR REPLACE FUNCTION cj_fold(doc text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT lower(normalize(doc, NFC)) $$
+"""
+
+# Characters, then the pairs starting at odd and at even positions: every
+# adjacent pair, in linear time ('.' matches a newline too in PostgreSQL's
+# regular expressions). The first version took substr(doc, i, 2) for each i,
+# which walks the string from its start each time: 7.7 ms for a 500-character
+# document against 0.6 ms now, which matters when a bitmap recheck computes it.
 POSTGRES_GRAMS_FUNCTION = """
 CREATE OR REPLACE FUNCTION cj_grams(doc text) RETURNS text[]
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 1000 AS $$
-  SELECT coalesce(array_agg(gram), '{}') FROM (
-    SELECT substr(doc, i, 1) FROM generate_series(1, length(doc)) AS i
-    UNION ALL
-    SELECT substr(doc, i, 2) FROM generate_series(1, length(doc) - 1) AS i
-  ) AS grams(gram)
+  SELECT string_to_array(doc, NULL)
+    || ARRAY(SELECT m[1] FROM regexp_matches(doc, '..', 'g') AS m)
+    || ARRAY(SELECT m[1] FROM regexp_matches(substr(doc, 2), '..', 'g') AS m)
 $$
 """
 
@@ -220,29 +259,54 @@ def _matches(searchable, terms):
     )
 
 
-def _term_q(searchable, term, vendor, grams=True):
+def _term_q(searchable, term, vendor, grams=True, indexed=True):
     """A Q keeping the records whose document contains `term` (see `prepared`).
 
-    PostgreSQL: LIKE on the expression the trigram index is built on; a term
-    of one or two characters, which has no trigram, asks the index of
-    characters and pairs instead (`grams=False` keeps LIKE, for the walk past
-    the count cap, which reads a few records of each date and is better off
-    testing their text than reading the index's list of a common term).
+    PostgreSQL: LIKE on the stored document, which the trigram index answers;
+    a term of one or two characters, which has no trigram, asks the index of
+    characters and pairs instead, or with `grams=False` tests the stored text.
+    `indexed=False` tests the stored text for every term: the walk past the
+    count cap reads a few records of each date and is better off testing their
+    text than reading a common term's whole list from an index for each date.
     """
     if vendor == "sqlite":
         return _match_q(*_match(searchable, term))
-    if grams and len(term) <= 2:
-        return Q(HasGram(searchable.fields, [term]))
-    return Q(search_document__contains=term)
+    if not indexed:
+        return Q(HasText(term))
+    if len(term) >= 3:
+        return Q(**{f"{DOCUMENT_COLUMN}__contains": term})
+    if grams:
+        return Q(HasGram([term]))
+    return Q(HasText(term))
 
 
 def _match_q(table, match):
     return Q(pk__in=RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [match]))
 
 
+class CompiledIds(tuple):
+    """The (sql, params) of an ids query compiled once, with the database it is for.
+
+    `ids_sql` passes it through; `index_driven_ids_sql` and the SQLite walk of
+    `newest_first_ids` take it in place of a queryset (compiling one costs ~1 ms).
+    """
+
+    def __new__(cls, sql, params, db):
+        compiled = super().__new__(cls, (sql, tuple(params)))
+        compiled.db = db
+        return compiled
+
+
 def ids_sql(queryset):
     """(sql, params) selecting the ids of `queryset`, unordered, for use in a subquery."""
+    if isinstance(queryset, CompiledIds):
+        return tuple(queryset)
     return queryset.order_by().values("pk").query.sql_with_params()
+
+
+def compiled_ids(queryset):
+    """`ids_sql(queryset)`, kept with its database, to be used again (see CompiledIds)."""
+    return CompiledIds(*ids_sql(queryset), queryset.db)
 
 
 def any_of_q(branches):
@@ -433,10 +497,13 @@ def _postgres_walk(searchable, gate, terms, limit):
     only, which PostgreSQL answers through the date index; it stops as soon
     as `limit` ids are found. Date ranges never split a date, so the order
     (newest event first, then newest id) is the one the sorted query gives.
+    The terms are tested on each record's stored document (`strpos`, never an
+    index): the walk runs only past the count cap, so every term is common,
+    and a trigram index scan would read a word's whole list for each step.
     """
     connection = connections[gate.db]
     date = "start_date" if searchable.kind == "event" else "event__start_date"
-    matching = containing_all(searchable, gate, terms, grams=False).order_by(f"-{date}", "-pk")
+    matching = containing_all(searchable, gate, terms, indexed=False).order_by(f"-{date}", "-pk")
     ids, before, span = [], None, 8
     with connection.cursor() as cursor:
         while len(ids) < limit:
@@ -462,27 +529,69 @@ def prepared(searchable, queryset):
     """`queryset` ready for `term_q` conditions (PostgreSQL needs the expression)."""
     if connections[queryset.db].vendor == "sqlite":
         return queryset
-    return queryset.alias(search_document=Document(searchable.fields))
+    return queryset.alias(**{DOCUMENT_COLUMN: DocumentColumn()})
 
 
-def term_q(searchable, queryset, term, grams=True):
-    return _term_q(searchable, term, connections[queryset.db].vendor, grams)
+def term_q(searchable, queryset, term, grams=True, indexed=True):
+    return _term_q(searchable, term, connections[queryset.db].vendor, grams, indexed)
 
 
-def containing_all(searchable, queryset, terms, grams=True):
+def containing_all(searchable, queryset, terms, grams=True, indexed=True):
     """`queryset` narrowed to the records whose document contains every term."""
     queryset = prepared(searchable, queryset)
     if terms and connections[queryset.db].vendor == "sqlite":
         for table, match in _matches(searchable, terms):
             queryset = queryset.filter(_match_q(table, match))
         return queryset
-    # PostgreSQL: the index of pairs only when every term is short. With a longer
-    # term its scan could be ANDed with the trigram index's, which is lossy, and
-    # rechecking a row would then compute cj_grams: milliseconds a row.
+    # PostgreSQL, terms of one kind: each its index (trigrams, or characters and
+    # pairs). Mixed: never both indexes ANDed, since the trigram index's scan needs
+    # its rows rechecked and the recheck would compute cj_grams on each (~0.6 ms).
+    # One index finds the candidates and the other terms are tested on each
+    # stored document instead (`strpos`, microseconds): see `_short_terms_drive`.
+    short = [term for term in terms if len(term) <= 2]
+    mixed = grams and indexed and short and len(short) < len(terms)
+    if mixed and _short_terms_drive(searchable, queryset, short):
+        table = searchable.table
+        queryset = queryset.filter(
+            pk__in=RawSQL(
+                f"SELECT id FROM {table} WHERE cj_grams({DOCUMENT_COLUMN}) @> %s::text[]",
+                [short],
+            )
+        )
+        return queryset.filter(*[Q(HasText(term)) for term in terms])
     grams = grams and all(len(term) <= 2 for term in terms)
     for term in terms:
-        queryset = queryset.filter(term_q(searchable, queryset, term, grams))
+        queryset = queryset.filter(term_q(searchable, queryset, term, grams, indexed))
     return queryset
+
+
+# A mix of long and short terms is looked up through the short terms' index of
+# pairs when PostgreSQL expects at most this many records to hold them.
+SHORT_DRIVER_ROWS = 5000
+
+
+def _short_terms_drive(searchable, queryset, short):
+    """PostgreSQL: whether the short terms are rare enough to find the candidates.
+
+    Each candidate costs ~5 µs to test (reading its row), so the rarer side
+    should find them: `벤지오 강연` read the 59,000 notes holding 벤지오 (0.34 s)
+    where the 989 holding 강연 suffice (14 ms). The planner's estimate for the
+    pairs index (from the statistics ANALYZE keeps on an index expression) says
+    how many hold the short terms; EXPLAIN only plans, it reads no record. The
+    long terms have no statistics (see `install_documents`), so the short terms
+    drive whenever they are rare enough, and otherwise the trigram index does.
+    """
+    connection = connections[queryset.db]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {searchable.table} "
+            f"WHERE cj_grams({DOCUMENT_COLUMN}) @> %s::text[]",
+            [short],
+        )
+        (plan,) = cursor.fetchone()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return plan[0]["Plan"]["Plan Rows"] <= SHORT_DRIVER_ROWS
 
 
 def containing_any_q(searchable, queryset, phrases):
@@ -547,22 +656,105 @@ def _postgres_grams_index_name(searchable):
     return f"search_{searchable.kind}_grams"
 
 
-def _create_postgres_index(cursor, connection, searchable):
-    query = Query(searchable.model, alias_cols=False)
-    compiler = query.get_compiler(connection=connection)
-    document, params = (
-        Document(searchable.fields).resolve_expression(query).as_sql(compiler, connection)
+def _postgres_document_sql(searchable, row=None):
+    """PostgreSQL SQL of the folded document of a row (`row` is "NEW" in the trigger)."""
+    prefix = f"{row}." if row else ""
+    parts = [f"coalesce({prefix}{field}, '')" for field in searchable.fields]
+    return "cj_fold(" + " || E'\\n' || ".join(parts) + ")"
+
+
+def _postgres_trigger_name(searchable):
+    return f"{searchable.kind}_search_document"
+
+
+def _postgres_document_function(searchable):
+    return (
+        f"CREATE OR REPLACE FUNCTION cj_{searchable.kind}_document() RETURNS trigger "
+        f"LANGUAGE plpgsql AS $$ BEGIN NEW.{DOCUMENT_COLUMN} := "
+        f"{_postgres_document_sql(searchable, 'NEW')}; RETURN NEW; END $$"
     )
-    name = _postgres_index_name(searchable)
-    cursor.execute(f"DROP INDEX IF EXISTS {name}")
-    cursor.execute(
-        f"CREATE INDEX {name} ON {searchable.table} USING gin ({document} gin_trgm_ops)", params
-    )
-    grams = _postgres_grams_index_name(searchable)
-    cursor.execute(f"DROP INDEX IF EXISTS {grams}")
-    cursor.execute(
-        f"CREATE INDEX {grams} ON {searchable.table} USING gin ((cj_grams({document})))", params
-    )
+
+
+def install_documents(connection, kinds=None):
+    """PostgreSQL: the stored, folded document column of each searchable table.
+
+    A plain column kept by a BEFORE INSERT OR UPDATE trigger (on every update,
+    whatever the columns it sets, so even a raw UPDATE of the column itself
+    cannot leave it stale), then filled where it differs. A trigger rather than
+    a generated column: PostgreSQL refuses to alter the type of a column a
+    generated column reads, which would make a later `max_length` change fail.
+    The migrations call this; `install` calls it again (idempotent). SQLite has
+    its FTS5 tables instead: nothing to do there.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(POSTGRES_FOLD_FUNCTION)
+        for searchable in SEARCHABLES:
+            if kinds is not None and searchable.kind not in kinds:
+                continue
+            table, trigger = searchable.table, _postgres_trigger_name(searchable)
+            # The search indexes go first: filling the column writes a new version of
+            # every row, and indexes made before the column (on an expression of the
+            # text) would each be updated, computing cj_grams for every row. `install`
+            # (after every migrate too, see `ensure_index`) builds them on the column.
+            for name in _postgres_indexes(searchable):
+                cursor.execute(f"DROP INDEX IF EXISTS {name}")
+            cursor.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {DOCUMENT_COLUMN} text")
+            # No planner statistics on the documents: ANALYZE leaves out values over
+            # 1 kB, so what it gathered came from the short records only and said an
+            # English word was in a quarter of the notes; the planner then read the
+            # table in order, testing every row (pruning: 80 ms), instead of asking the
+            # trigram index (10 ms). Without statistics it assumes a word is rare.
+            cursor.execute(f"ALTER TABLE {table} ALTER COLUMN {DOCUMENT_COLUMN} SET STATISTICS 0")
+            cursor.execute(_postgres_document_function(searchable))
+            cursor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
+            cursor.execute(
+                f"CREATE TRIGGER {trigger} BEFORE INSERT OR UPDATE ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION cj_{searchable.kind}_document()"
+            )
+            document = _postgres_document_sql(searchable)
+            cursor.execute(
+                f"UPDATE {table} SET {DOCUMENT_COLUMN} = {document} "
+                f"WHERE {DOCUMENT_COLUMN} IS DISTINCT FROM {document}"
+            )
+
+
+def uninstall_documents(connection, kinds=None):
+    """PostgreSQL: drop the document columns (and with them their indexes) and triggers."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for searchable in SEARCHABLES:
+            if kinds is not None and searchable.kind not in kinds:
+                continue
+            table = searchable.table
+            cursor.execute(
+                f"DROP TRIGGER IF EXISTS {_postgres_trigger_name(searchable)} ON {table}"
+            )
+            cursor.execute(f"DROP FUNCTION IF EXISTS cj_{searchable.kind}_document()")
+            cursor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS {DOCUMENT_COLUMN}")
+
+
+def _postgres_indexes(searchable):
+    """The CREATE INDEX statements of one table, by index name."""
+    table = searchable.table
+    return {
+        _postgres_index_name(searchable): (
+            f"CREATE INDEX {_postgres_index_name(searchable)} ON {table} "
+            f"USING gin ({DOCUMENT_COLUMN} gin_trgm_ops)"
+        ),
+        _postgres_grams_index_name(searchable): (
+            f"CREATE INDEX {_postgres_grams_index_name(searchable)} ON {table} "
+            f"USING gin (cj_grams({DOCUMENT_COLUMN}))"
+        ),
+    }
+
+
+def _create_postgres_index(cursor, searchable):
+    for name, sql in _postgres_indexes(searchable).items():
+        cursor.execute(f"DROP INDEX IF EXISTS {name}")
+        cursor.execute(sql)
 
 
 def index_is_current(connection=default_connection):
@@ -578,11 +770,17 @@ def index_is_current(connection=default_connection):
             )
         if connection.vendor == "postgresql":
             cursor.execute("SELECT indexname, indexdef FROM pg_indexes")
-            present = dict(cursor.fetchall())
+            indexes = dict(cursor.fetchall())
+            cursor.execute(
+                "SELECT c.relname, t.tgname FROM pg_trigger t "
+                "JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal"
+            )
+            triggers = set(cursor.fetchall())
+            # Indexes made before the document column (on an expression) do not count.
             return all(
-                name(s) in present
+                (s.table, _postgres_trigger_name(s)) in triggers
+                and all(DOCUMENT_COLUMN in indexes.get(name, "") for name in _postgres_indexes(s))
                 for s in SEARCHABLES
-                for name in (_postgres_index_name, _postgres_grams_index_name)
             )
     return True
 
@@ -601,10 +799,14 @@ def install(connection=default_connection, progress=None):
             # Deferred foreign-key checks pending in this transaction would
             # make CREATE INDEX fail: run them now.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            # GIN builds sort their keys in this memory (PostgreSQL's default is 64 MB);
+            # the pairs index holds ~1,000 keys a note. For this transaction only.
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
             cursor.execute(POSTGRES_GRAMS_FUNCTION)
+            install_documents(connection)
             for searchable in SEARCHABLES:
-                _create_postgres_index(cursor, connection, searchable)
+                _create_postgres_index(cursor, searchable)
                 if progress:
                     progress(searchable.kind, 1, 1)
 
@@ -618,8 +820,9 @@ def uninstall(connection=default_connection):
                     kind = "TABLE" if name.startswith("search_") else "TRIGGER"
                     cursor.execute(f"DROP {kind} IF EXISTS {name}")
             elif connection.vendor == "postgresql":
-                cursor.execute(f"DROP INDEX IF EXISTS {_postgres_index_name(searchable)}")
-                cursor.execute(f"DROP INDEX IF EXISTS {_postgres_grams_index_name(searchable)}")
+                # The document column and its trigger stay: bulk loads keep it exact.
+                for name in _postgres_indexes(searchable):
+                    cursor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 def _install_sqlite(cursor, searchable, progress, batch=2000):
@@ -664,10 +867,8 @@ def ensure_index(sender=None, using="default", **kwargs):
     Re-creates whatever is missing and refills the index; a no-op when it is
     all in place, or while the searched tables do not exist yet.
     """
-    connection = connections[using]
-    tables = set(connection.introspection.table_names())
-    if all(s.table in tables for s in SEARCHABLES) and not index_is_current(connection):
-        install(connection)
+    tables = [s.table for s in SEARCHABLES]
+    ensure_installed(using, tables, index_is_current, install)
 
 
 # --------------------------------------------------------------------------- snippets

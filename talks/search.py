@@ -5,13 +5,16 @@ this module adds what the journal means by a speaker or a topic filter.
 Every record comes through its model's `visible_to(user)`.
 """
 
+import functools
 from dataclasses import dataclass, field, replace
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Q
+from django.utils.html import format_html, format_html_join
 
 from confjournal import search as backend
 from events.models import TaggedItem
@@ -134,8 +137,9 @@ def capped_ids_sql(kind, user, criteria):
     """
     limit = count_cap() + 1
     if criteria.terms and not _filtered(criteria):
-        gate = results_queryset(kind, user, replace(criteria, terms=[]))
-        driven = backend.index_driven_ids_sql(backend.BY_KIND[kind], gate, criteria.terms, limit)
+        driven = backend.index_driven_ids_sql(
+            backend.BY_KIND[kind], gate(kind, user, criteria), criteria.terms, limit
+        )
         if driven is not None:
             return driven
     queryset = results_queryset(kind, user, criteria).order_by().values("pk")[:limit]
@@ -221,8 +225,29 @@ def walk_for(kind, user, criteria, count):
     """The `walk` argument of `fetch` for a search with `count` results."""
     if count <= count_cap() or not criteria.terms:
         return None
-    gate = results_queryset(kind, user, replace(criteria, terms=[]))
-    return criteria.terms, gate, _filtered(criteria)
+    return criteria.terms, gate(kind, user, criteria), _filtered(criteria)
+
+
+def gate(kind, user, criteria):
+    """The search without its words (visible_to and the filters): what `fetch` walks.
+
+    For an anonymous visitor without filters on SQLite it is the same SQL every
+    time, so it is compiled once per process (`_anonymous_gate`): building and
+    compiling it cost ~1 ms, twice per search. Anyone else gets a fresh queryset.
+    """
+    if (
+        connection.vendor == "sqlite"
+        and not getattr(user, "is_authenticated", False)
+        and not _filtered(criteria)
+    ):
+        return _anonymous_gate(kind, connection.alias)
+    return results_queryset(kind, user, replace(criteria, terms=[]))
+
+
+@functools.cache
+def _anonymous_gate(kind, alias):
+    queryset = results_queryset(kind, AnonymousUser(), Criteria(terms=[]))
+    return backend.compiled_ids(queryset.using(alias))
 
 
 def capped_count(queryset):
@@ -252,6 +277,19 @@ def document_text(kind, record):
 
 
 def with_snippets(kind, records, terms):
+    """Give each record its `snippet`: (text, is_match) parts, and the same as HTML.
+
+    The HTML is built here, each part escaped (a match inside `<script>` text shows
+    as text): a template loop over the parts cost ~0.1 ms a result.
+    """
     for record in records:
         record.snippet = backend.snippet(document_text(kind, record), terms)
+        record.snippet_html = format_html_join(
+            "",
+            "{}",
+            (
+                (format_html("<mark>{}</mark>", text) if is_match else text,)
+                for text, is_match in record.snippet
+            ),
+        )
     return records

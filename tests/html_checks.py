@@ -11,6 +11,7 @@ everything that would execute or that the Content-Security-Policy forbids:
 - with `allowed_tags`, any element not in that set (an <svg>, <iframe>, …).
 """
 
+import ast
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -42,7 +43,27 @@ TEMPLATE_TAGS = {
     for path in TEMPLATES.rglob("*.html")
     for match in re.finditer(r"<([a-z][a-z0-9]*)\b", path.read_text(encoding="utf-8"))
 }
-PUBLIC_PAGE_TAGS = TEMPLATE_TAGS | MARKDOWN_TAGS
+
+
+def _format_html_tags():
+    """The elements written from Python: format strings of format_html(_join)."""
+    tags = set()
+    for app in ("confjournal", "events", "talks"):
+        for path in (TEMPLATES.parent / app).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.Call) or not node.args:
+                    continue
+                name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+                position = {"format_html": 0, "format_html_join": 1}.get(name)
+                if position is None or len(node.args) <= position:
+                    continue
+                for part in ast.walk(node.args[position]):
+                    if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                        tags.update(re.findall(r"<([a-z][a-z0-9]*)\b", part.value))
+    return tags
+
+
+PUBLIC_PAGE_TAGS = TEMPLATE_TAGS | _format_html_tags() | MARKDOWN_TAGS
 
 
 C0_AND_SPACE = "".join(chr(n) for n in range(0x21))

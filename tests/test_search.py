@@ -548,3 +548,22 @@ def test_search_walk_ascii_prefilter_keeps_every_folded_match(db, term):
     walked = backend.newest_first_ids(backend.BY_KIND["note"], gate, [term], 100, scan=True)
     assert sorted(walked) == expected
     assert note_ids(Client(), term) == expected
+
+
+def test_search_compiled_anonymous_gate_never_serves_a_signed_in_owner(client, db, settings):
+    """The anonymous visitor's gate is compiled once per process; the owner, searching
+    the same words after it, still sees their private note, and the visitor never does."""
+    settings.SEARCH_COUNT_CAP = 2  # past the cap: the count and the walk both use the gate
+    owner = UserFactory(username="gatekeeper")
+    event = EventFactory(owner=owner, start_date=datetime.date(2024, 4, 1))
+    public = [
+        NoteFactory(event=event, owner=owner, body=f"관문 시험 {i}", visibility="public")
+        for i in range(3)
+    ]
+    secret = NoteFactory(event=event, owner=owner, body="관문 시험 비밀", visibility="private")
+    owner_client = Client()
+    owner_client.force_login(owner)
+    for _ in range(2):
+        # The cap's worth, newest first (one event: newest note first).
+        assert note_ids(client, "관문") == sorted([public[2].pk, public[1].pk])
+        assert note_ids(owner_client, "관문") == sorted([secret.pk, public[2].pk])

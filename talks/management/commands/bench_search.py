@@ -40,6 +40,7 @@ TERMS = [
     ("English word", "pruning"),
     ("English word", "transformer"),
     ("two words", "헤비안 transformer"),
+    ("a long and a short word", "벤지오 강연"),
 ]
 
 
