@@ -5,21 +5,30 @@ what differs, so running it again changes nothing:
 
 - Event by slug, Speaker by slug,
 - Talk and Paper by (event, title), Booth by (event, organization),
-- Note by (event, owner, title) — every demo note has a title.
+- Note by (event, owner, title) — every demo note has a title,
+- Photo by (event, owner, alt text).
+
+The demo's photos are pictures drawn with Pillow when a photo is first created
+(no image file in the repository, nothing fetched), then stored through the same
+pipeline as an upload (`events.photos.process` and `store`); a photo that exists
+is never drawn again.
 
 Everything goes through `full_clean()` first, so the models' own rules apply.
 Where FACTS.md gives no date, the dates below are assumptions, marked as such.
 """
 
 import datetime
+import io
 import textwrap
+import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from confjournal.text import make_slug, nfc
-from events.models import Booth, Event
+from events import photos
+from events.models import Booth, Event, Photo
 from talks.models import Note, Paper, Speaker, Talk
 
 DEMO_OWNER = "demo"
@@ -873,6 +882,129 @@ SAMSUNG_AI_FORUM_2021 = {
     ],
 }
 
+
+# --------------------------------------------------------------------------- photos
+#
+# Pictures drawn by `draw_picture` (stand-ins for real photos, and said to be so in
+# their alt text), by event slug. "cover" makes one the event's cover on the timeline;
+# "booth" names a booth of the same event; photos are private unless marked public.
+
+SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
+NEW_ORLEANS = zoneinfo.ZoneInfo("America/Chicago")
+
+PHOTOS = {
+    "neurips-2022": [
+        {
+            "alt_text": "Drawn stand-in for a photo: the exhibit hall, rows of booths under "
+            "a high ceiling",
+            "caption": "The exhibit hall on the first morning.",
+            "picture": "hall",
+            "taken_at": datetime.datetime(2022, 11, 28, 9, 30, tzinfo=NEW_ORLEANS),
+            "visibility": "public",
+            "cover": True,
+        },
+        {
+            "alt_text": "Drawn stand-in for a photo: a poster board with three columns of text "
+            "and a chart",
+            "caption": "포스터 세션: 트랜스포머 경량화 포스터",
+            "picture": "poster",
+            "taken_at": datetime.datetime(2022, 11, 29, 11, 0, tzinfo=NEW_ORLEANS),
+            "visibility": "public",
+        },
+        {
+            "alt_text": "Drawn stand-in for a photo: a cap and an eco bag from the Disney booth",
+            "caption": "디즈니 부스 굿즈",
+            "picture": "swag",
+            "booth": "Disney",
+            "taken_at": datetime.datetime(2022, 11, 30, 15, 0, tzinfo=NEW_ORLEANS),
+            "visibility": "public",
+        },
+        {
+            "alt_text": "Drawn stand-in for a photo: my conference badge on the hotel desk",
+            "caption": "Kept for myself.",
+            "picture": "badge",
+            "taken_at": datetime.datetime(2022, 11, 27, 21, 0, tzinfo=NEW_ORLEANS),
+        },
+    ],
+    "samsung-ai-forum-2022-day-1": [
+        {
+            "alt_text": "Drawn stand-in for a photo: the main stage at COEX with a wide screen",
+            "caption": "삼성 AI 포럼 첫째 날, COEX 메인 무대",
+            "picture": "stage",
+            "taken_at": datetime.datetime(2022, 11, 8, 10, 0, tzinfo=SEOUL),
+            "visibility": "public",
+            "cover": True,
+        },
+    ],
+}
+
+
+def draw_picture(kind, width=1200, height=900):
+    """A JPEG drawn with Pillow that stands in for a photo of `kind`; the same every time."""
+    from PIL import Image, ImageDraw
+
+    palettes = {
+        "hall": ((38, 52, 84), (232, 174, 72)),
+        "poster": ((214, 222, 232), (52, 96, 168)),
+        "swag": ((250, 238, 220), (196, 48, 60)),
+        "badge": ((96, 72, 60), (236, 236, 240)),
+        "stage": ((16, 20, 40), (64, 140, 220)),
+    }
+    background, accent = palettes[kind]
+    image = Image.new("RGB", (width, height), background)
+    draw = ImageDraw.Draw(image)
+    # A soft vertical gradient, so the encoders have something photo-like to work on.
+    for y in range(0, height, 4):
+        shade = tuple(max(0, c - y * 40 // height) for c in background)
+        draw.rectangle((0, y, width, y + 3), fill=shade)
+    if kind == "hall":
+        for row in range(3):
+            for col in range(6):
+                x, y = 60 + col * 190, 380 + row * 150
+                draw.rectangle((x, y, x + 150, y + 110), fill=accent, outline=(20, 20, 20), width=4)
+                draw.rectangle((x + 10, y + 10, x + 140, y + 35), fill=(250, 250, 250))
+        for x in range(0, width, 120):
+            draw.line((x, 0, width // 2, 300), fill=(90, 104, 140), width=3)
+    elif kind == "poster":
+        draw.rectangle((120, 60, 1080, 860), fill=(255, 255, 255), outline=(60, 60, 60), width=6)
+        draw.rectangle((160, 100, 1040, 170), fill=accent)
+        for col in range(3):
+            x = 170 + col * 300
+            for line in range(14):
+                draw.rectangle(
+                    (x, 210 + line * 30, x + 250 - (line * 37) % 90, 222 + line * 30),
+                    fill=(90, 90, 90),
+                )
+        for i, h in enumerate((120, 200, 160, 260, 220)):
+            draw.rectangle((480 + i * 50, 820 - h, 515 + i * 50, 820), fill=accent)
+    elif kind == "swag":
+        draw.pieslice((200, 260, 620, 680), 180, 360, fill=accent)
+        draw.rectangle((200, 468, 700, 500), fill=accent)
+        draw.rectangle((700, 300, 1040, 760), fill=(120, 150, 90))
+        draw.arc((780, 180, 960, 380), 180, 360, fill=(120, 150, 90), width=18)
+    elif kind == "badge":
+        draw.rectangle((380, 160, 820, 760), fill=accent, outline=(40, 40, 40), width=5)
+        draw.rectangle((380, 160, 820, 300), fill=(120, 40, 160))
+        draw.ellipse((520, 340, 680, 500), fill=(180, 180, 190))
+        for line in range(4):
+            draw.rectangle(
+                (440, 560 + line * 40, 760 - line * 60, 580 + line * 40), fill=(70, 70, 70)
+            )
+        draw.line((600, 0, 600, 160), fill=(30, 30, 30), width=10)
+    elif kind == "stage":
+        draw.rectangle((150, 120, 1050, 560), fill=accent)
+        draw.polygon(((0, 900), (1200, 900), (1000, 640), (200, 640)), fill=(70, 50, 40))
+        for row in range(4):
+            for col in range(14):
+                draw.ellipse(
+                    (40 + col * 82, 700 + row * 50, 80 + col * 82, 740 + row * 50),
+                    fill=(30, 30, 36),
+                )
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
 EVENTS = [
     NEURIPS_2022,
     SAMSUNG_AI_FORUM_2022,
@@ -893,6 +1025,7 @@ MODELS = [
     ("papers", Paper),
     ("booths", Booth),
     ("notes", Note),
+    ("photos", Photo),
 ]
 
 
@@ -1000,7 +1133,49 @@ class _Loader:
             event = self.load_event(data, events)
             events[event.slug] = event
             self.load_contents(event, data, speakers)
+            self.load_photos(event, PHOTOS.get(event.slug, []))
         return self.result
+
+    def load_photos(self, event, items):
+        """The event's demo photos, drawn and stored through the upload pipeline when new."""
+        for item in items:
+            lookup = {"event": event, "owner": self.owner, "alt_text": nfc(item["alt_text"])}
+            values = {
+                "caption": nfc(item.get("caption", "")),
+                "visibility": item.get("visibility", "private"),
+                "booth": event.booths.get(organization=item["booth"])
+                if item.get("booth")
+                else None,
+                "taken_at": item.get("taken_at"),
+            }
+            photo = Photo.objects.filter(**lookup).first()
+            outcome = "unchanged"
+            if photo is None:
+                photo = Photo(**lookup, **values)
+                processed = photos.process(draw_picture(item["picture"]))
+                photo.width, photo.height = processed.image.width, processed.image.height
+                photo.full_clean(exclude=["image"])
+                photos.store(photo, processed)  # the files are written when the load commits
+                outcome = "created"
+            else:
+                changed = {
+                    name: value for name, value in values.items() if getattr(photo, name) != value
+                }
+                if changed:
+                    for name, value in changed.items():
+                        setattr(photo, name, value)
+                    photo.full_clean()
+                    photo.save()
+                    outcome = "updated"
+            if item.get("cover") and event.cover_photo_id != photo.pk:
+                event.cover_photo = photo
+                event.full_clean()
+                event.save(update_fields=["cover_photo", "updated_at"])
+                if outcome == "unchanged":
+                    outcome = "updated"
+            self.result["photos"][outcome] += 1
+            if outcome != "unchanged":
+                self.log(f"{outcome} photo: {photo}")
 
     def load_event(self, data, events):
         slug = data.get("slug") or make_slug(data["name"], max_length=120)

@@ -2,9 +2,9 @@
 
 Every number comes from a GROUP BY over a `visible_to(user)` queryset, so a
 private record never adds to a count the viewer may not see, and the page
-costs the same queries whatever the size of the journal: one fingerprint of
-the tables, and five GROUP BYs (one a UNION ALL over the five tagged models)
-unless the cache has the answer. The charts are plain SVG made by templates
+costs the same queries whatever the size of the journal: one read of the
+journal version (the cache key), and five GROUP BYs (one a UNION ALL over the
+five tagged models) unless the cache has the answer. The charts are plain SVG made by templates
 (templates/includes/svg_*.html) from the geometry computed here; each has a
 title, a description and the table of its numbers, for screen readers and
 for anyone who wants the figures.
@@ -13,12 +13,11 @@ It lives in `talks` because it counts talks, papers and notes, and `events`
 never imports `talks`.
 """
 
-import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import transaction
 from django.db.models import Count, F, Value
 from django.db.models.functions import Coalesce, ExtractYear
 from django.shortcuts import render
@@ -28,9 +27,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from confjournal.pagecache import current_version
 from confjournal.visibility import sees_everything
-from events.models import Booth, Event, TaggedItem
-from talks.models import TAGGED_MODELS, Note, Paper, Talk, TalkSpeaker
+from events.models import Event
+from talks.models import TAGGED_MODELS, Paper, Talk
 
 TOP = 10  # rows in a bar chart
 TOP_TOPICS = 8  # rows of the topics-over-time chart
@@ -227,6 +227,13 @@ def country_label(code):
     return f"{flag} {name}" if len(flag) == 2 else name
 
 
+def city_label(city, code):
+    """The city and its country's name in the active language: "Seoul, 대한민국" in Korean."""
+    if not code:
+        return city
+    return f"{city}, {countries.name(code) or code}"
+
+
 def timeline_url(**filters):
     """The timeline filtered to one row of a chart: its year, country or kind."""
     return f"{reverse('events:timeline')}?{urlencode(filters)}"
@@ -362,10 +369,7 @@ def journal_stats(user):
             )
         )
     if by_city:
-        rows = [
-            Row(f"{r['city']}, {r['country']}" if r["country"] else r["city"], r["n"])
-            for r in by_city
-        ]
+        rows = [Row(city_label(r["city"], r["country"]), r["n"]) for r in by_city]
         charts.append(
             BarChart(
                 "cities",
@@ -454,46 +458,18 @@ def topics_chart(usage):
     )
 
 
-# Tables whose rows the stats count: for each, COUNT(*) and MAX of a column that
-# grows when a row is added (id) or changes (updated_at: events and notes, whose
-# visibility is what may hide a record).
-FINGERPRINT = [
-    (Event, "updated_at"),
-    (Note, "updated_at"),
-    (Talk, "id"),
-    (TalkSpeaker, "id"),
-    (Paper, "id"),
-    (Booth, "id"),
-    (TaggedItem, "id"),
-]
-
-
-def fingerprint():
-    """One cheap query that changes whenever a record is added, removed, or an event or note edited.
-
-    It reads whole tables on purpose, not what anyone may see: it is a cache key
-    and never shown. An event or note made private changes it at once, so the
-    cached stats never count a record the viewer may no longer see. Edits it does
-    not notice (a talk's speakers renamed) show after CACHE_SECONDS at most.
-    """
-    quote = connection.ops.quote_name
-    columns = []
-    # Names from the models' _meta, quoted: nothing from a request reaches this SQL.
-    for model, column in FINGERPRINT:
-        table = quote(model._meta.db_table)
-        columns.append(f"(SELECT COUNT(*) FROM {table})")  # noqa: S608
-        columns.append(f"(SELECT MAX({quote(column)}) FROM {table})")  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(columns))
-        row = cursor.fetchone()
-    return hashlib.sha256(repr(row).encode()).hexdigest()[:16]
-
-
-CACHE_SECONDS = 600
+# The journal version changes with every write, so a cached entry is only ever
+# reached while the journal is as it was counted; this bounds the cache's size.
+CACHE_SECONDS = 3600
 
 
 def viewer_scope(user):
-    """Who sees the same stats: everyone anonymous, every superuser, or one user."""
+    """Who sees the same stats: everyone anonymous, every superuser, or one user.
+
+    Superusers share one entry because they all see every record; any other
+    logged-in user gets their own, so one person's private records never count
+    for someone else.
+    """
     if sees_everything(user):
         return "all"
     if user.is_authenticated:
@@ -501,15 +477,38 @@ def viewer_scope(user):
     return "public"
 
 
+def version_cached(name, compute, seconds=CACHE_SECONDS):
+    """`compute()`, kept in the cache under `name` and the journal version.
+
+    The version is read first (one indexed query), so an entry never holds data
+    older than its key. The entry is stored once the transaction commits (at
+    once in autocommit, as requests run): what a transaction that is rolled back
+    saw, with the version it bumped, never reaches the cache, where the next
+    write would make that version current again. Without the version (its table
+    missing) nothing is cached.
+    """
+    version = current_version()
+    if version is None:
+        return compute()
+    key = f"{name}:{version}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        transaction.on_commit(lambda: cache.set(key, value, seconds))
+    return value
+
+
 def stats(request):
     """Events per year, places, kinds, topics, speakers and papers, as charts.
 
     Counting a journal of 100,000 notes takes a second, so the counts are kept
-    in the cache per viewer and language, under the journal's fingerprint.
+    in the cache per viewer and language under the journal version
+    (`confjournal.pagecache`): database triggers bump it on every write to the
+    journal's tables, `QuerySet.update()` and raw SQL included, so a change,
+    such as a record made private, shows on the next request.
     """
-    key = f"stats:{fingerprint()}:{get_language()}:{viewer_scope(request.user)}"
-    context = cache.get(key)
-    if context is None:
-        context = journal_stats(request.user)
-        cache.set(key, context, CACHE_SECONDS)
+    user = request.user
+    context = version_cached(
+        f"stats:{get_language()}:{viewer_scope(user)}", lambda: journal_stats(user)
+    )
     return render(request, "events/stats.html", context)

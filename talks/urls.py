@@ -31,12 +31,7 @@ urlpatterns = [
     path("topics/<str:slug>/papers.bib", views.topic_papers_bib, name="topic_papers_bib"),
     # Pages people like to look at (issue 8): the stats, and what search engines read.
     path("stats/", stats.stats, name="stats"),
-    path(
-        "sitemap.xml",
-        sitemap_views.index,
-        {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "talks:sitemap_section"},
-        name="sitemap",
-    ),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
     path(
         "sitemap-<str:section>.xml",
         sitemap_views.sitemap,

@@ -7,9 +7,12 @@ one whose page is largest, so that the page shows most of what it can),
 plus pages whose query string changes what they show (search results, a
 filtered timeline).
 
-`candidates()` needs only the database; `pick(candidates, fetch)` asks
-`fetch(url) -> (status, content_type, body)` which candidate to keep, so the
-same code serves the Django test client and a live gunicorn.
+`page_addresses()` is the one walk over every public page kind that the
+page tests share (tests/test_pages.py, tests/test_i18n.py, and through
+`candidates()` the axe and vnu checks). `candidates()` needs only the
+database; `pick(candidates, fetch)` asks `fetch(url) -> (status, content_type,
+body)` which candidate to keep, so the same code serves the Django test client
+and a live gunicorn.
 """
 
 import io
@@ -55,10 +58,10 @@ def visible_records(model):
     visitor = AnonymousUser()
     if hasattr(model.objects, "visible_to"):
         records = model.objects.visible_to(visitor)
-    else:  # topics: those used on a visible record
-        from talks.models import visible_topics
+    else:  # topics: those used on a visible record, as /topics/ lists them
+        from talks.models import listed_topics
 
-        records = visible_topics(visitor)
+        records = listed_topics(visitor)
     return records.order_by("pk")
 
 
@@ -86,15 +89,27 @@ def add_sample_photo():
     return photos.store(photo, photos.process(data.getvalue()))
 
 
-def candidates():
-    """{page name: [addresses]} for every public page, records from the database."""
+def page_addresses(per_page=1, search=""):
+    """{page name: [addresses]} for every public page kind of tests/public_pages.py.
+
+    A page about a record gets the addresses of the first `per_page` records a
+    visitor may see (none when there are none); a page without one gets its
+    address, with `search` as its query string if it takes words (`q`).
+    """
     found = {}
     for name, page in present_pages().items():
         if page.model is None:
-            found[name] = [address(name)]
+            query = search if search and "q" in page.filters else ""
+            found[name] = [address(name, query=query)]
         else:
-            records = visible_records(page.model)[:CANDIDATES_PER_PAGE]
+            records = visible_records(page.model)[:per_page]
             found[name] = [address(name, record) for record in records]
+    return found
+
+
+def candidates():
+    """{page name: [addresses]} for every public page, records from the database."""
+    found = page_addresses(CANDIDATES_PER_PAGE)
     for name, query in QUERY_VARIANTS:
         if name in found:
             found[f"{name}{query}"] = [address(name, query=query)]

@@ -4,10 +4,13 @@ import datetime
 import re
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
+from confjournal import pagecache
 from events.models import Event
-from talks.sitemaps import SITEMAPS
+from talks.models import Note, Talk
+from talks.sitemaps import SITEMAPS, JournalSitemap
 from tests.factories import (
     BoothFactory,
     EventFactory,
@@ -19,6 +22,17 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(django_db_blocker):
+    """An empty cache, and the version triggers in place (another file's test may drop them)."""
+    with django_db_blocker.unblock():
+        pagecache.ensure_triggers(using="default")
+    cache.clear()
+    yield
+    cache.clear()
+
 
 BASE = "http://testserver"
 
@@ -155,6 +169,39 @@ def test_sitemap_query_count_does_not_grow(client, django_assert_num_queries, db
         with django_assert_num_queries(2):  # a count, then one page of rows
             response = client.get("/sitemap-notes.xml")
         assert len(locations(response.content.decode())) == total
+
+
+def test_sitemap_index_is_kept_under_the_journal_version(
+    client, journal, monkeypatch, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """Counted once; asked again, one query (the version); any write, update() too, shows."""
+    monkeypatch.setattr(JournalSitemap, "limit", 1)  # a page per record: the index shows counts
+
+    def index():
+        with django_capture_on_commit_callbacks(execute=True):
+            return locations(client.get("/sitemap.xml").content.decode())
+
+    notes = f"{BASE}/sitemap-notes.xml"
+    public = Note.objects.filter(event__slug="neurips-2022", visibility="public")
+    NoteFactory(event=public.get().event, owner=journal["owner"], visibility="public")
+    first = index()
+    assert [loc for loc in first if loc.startswith(notes)] == [notes, f"{notes}?p=2"]
+    with django_assert_num_queries(1):
+        assert index() == first
+    # QuerySet.update() sends no signal; the version moves all the same.
+    Note.objects.filter(pk=public.order_by("pk").last().pk).update(visibility="private")
+    assert [loc for loc in index() if loc.startswith(notes)] == [notes]
+    assert f"{BASE}/sitemap-notes.xml?p=2" not in client.get("/sitemap.xml").content.decode()
+
+
+def test_sitemap_topics_lists_only_topics_of_public_attended_records(client, journal):
+    """As /topics/: a topic used only on private records or unattended talks is absent."""
+    Note.objects.get(visibility="private", event__slug="neurips-2022").tags.add("note-only")
+    Talk.objects.get(event__slug="neurips-2022", attended=False).tags.add("programme-only")
+    xml = client.get("/sitemap-topics.xml").content.decode()
+    assert locations(xml) == [f"{BASE}/topics/pruning/"]
+    topics = client.get("/topics/").content.decode()
+    assert "/topics/pruning/" in topics and "programme-only" not in topics
 
 
 def test_robots_txt_points_at_the_sitemap_and_keeps_out_of_the_admin(client, db):
