@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Q
+from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -195,10 +196,14 @@ def prefetch_tags(*groups):
     from events.models import Tag, TaggedItem  # events' views and forms import this module
 
     records = defaultdict(list)
+    content_types = {}
     for group in groups:
         for record in group:
-            content_type = ContentType.objects.get_for_model(record)  # cached
-            records[content_type.pk, record.pk].append(record)
+            kind = type(record)
+            content_type_id = content_types.get(kind)
+            if content_type_id is None:
+                content_type_id = content_types[kind] = ContentType.objects.get_for_model(kind).pk
+            records[content_type_id, record.pk].append(record)
     if not records:
         return []
     ids = defaultdict(list)
@@ -229,6 +234,18 @@ def prefetch_tags(*groups):
     return flat
 
 
+class YearOf(ExtractYear):
+    """A date's year, as ExtractYear; on SQLite read off the stored ISO text.
+
+    Django's SQLite year is a Python function called per row; the date's first four
+    characters are the same number, computed by SQLite itself.
+    """
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(substr({sql}, 1, 4) AS integer)", params
+
+
 class SpeakerLink:
     """One of a talk's speakers, as `prefetch_speakers` leaves it in `talk.talk_speakers`."""
 
@@ -238,17 +255,19 @@ class SpeakerLink:
         self.speaker = speaker
 
 
-def prefetch_speakers(talks):
+def prefetch_speakers(talks, fields=None):
     """Load the speakers of `talks` in one query, for `talk.speaker_list`.
 
     What `with_speakers()` does, without the Django prefetch machinery's
     queryset per talk, which on a 300-talk programme cost more than the query.
+    `fields` (attribute names, the primary key first) loads only those of each
+    speaker, for a page that shows nothing else (a name linked by its slug).
     """
     from talks.models import Speaker, TalkSpeaker  # talks imports events, which imports this
 
     # Rows, not TalkSpeaker and Speaker instances: one Speaker per person, shared by
     # their talks, and a light link with `.speaker` (all `speaker_list` reads).
-    fields = [field.attname for field in Speaker._meta.concrete_fields]
+    fields = list(fields or [field.attname for field in Speaker._meta.concrete_fields])
     rows = TalkSpeaker.objects.filter(talk__in=[talk.pk for talk in talks]).order_by(
         "position", "id"
     )

@@ -7,9 +7,12 @@ next, so a calendar app updates them instead of adding copies.
 """
 
 import datetime
+import functools
 import zoneinfo
 
 import icalendar
+from django.utils.translation import get_language
+from django_countries.fields import Country
 
 PRODID = "-//ConfJournal//Conference journal//EN"
 
@@ -33,8 +36,14 @@ def calendar(name, events=(), talks=(), *, host, absolute):
     return cal.to_ical()
 
 
+@functools.lru_cache(maxsize=1024)
+def _country_name(code, language):
+    return Country(code).name if code else ""
+
+
 def _place(event):
-    return ", ".join(part for part in (event.venue, event.city, event.country.name) if part)
+    country = _country_name(str(event.country or ""), get_language())
+    return ", ".join(part for part in (event.venue, event.city, country) if part)
 
 
 def _event_entry(event, host, absolute):

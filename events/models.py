@@ -56,7 +56,14 @@ class TaggedItem(GenericTaggedItemBase):
         verbose_name = _("tagged item")
         verbose_name_plural = _("tagged items")
         ordering = ["id"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            # A topic's taggings of one kind, without reading the rows: the topic list
+            # counts a page of topics and checks each one is used (issue 7).
+            models.Index(
+                fields=["tag", "content_type", "object_id"], name="taggeditem_tag_kind_idx"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.tag} · {self.content_type_id}:{self.object_id}"

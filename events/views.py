@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -8,15 +9,33 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 from django_countries.fields import Country
 
+from confjournal.conditional import journal_conditional
 from confjournal.listing import (
     EVENT_RECORD_LOOKUPS,
     FilteredListView,
+    YearOf,
     prefetch_speakers,
     prefetch_tags,
 )
 from events import calendar
 from events.forms import BoothFilterForm, TimelineFilterForm
 from events.models import Booth, Event, Photo, Tag
+
+COUNTS = ["talk_count", "paper_count", "booth_count", "note_count"]
+# What a talk in a list shows (talks/templatetags/talk_items.py).
+TALK_LIST_FIELDS = [
+    "id",
+    "event",
+    "title",
+    "kind",
+    "date",
+    "start_time",
+    "end_time",
+    "room",
+    "rating",
+    "is_mine",
+    "attended",
+]
 
 
 class TimelineView(FilteredListView):
@@ -48,25 +67,22 @@ class TimelineView(FilteredListView):
                 events = events.filter(tags__slug=data["tag"])
         return events
 
+    def is_filtering(self):
+        return self.filters.is_valid() and any(
+            value for name, value in self.filters.cleaned_data.items() if name != "sort"
+        )
+
     def base_queryset(self):
         user = self.request.user
-        matching = self.matching()
-        matched = Exists(matching.filter(pk=OuterRef("pk")))
-        children = (
-            self.visible()
-            .with_counts(user)
-            .annotate(matched=matched)
-            .prefetch_related("tags")
-            .order_by("start_date", "name")
-        )
+        events = self.visible().roots()
+        if self.is_filtering():
+            matching = self.matching()
+            events = events.annotate(matched=Exists(matching.filter(pk=OuterRef("pk")))).filter(
+                Q(matched=True) | Exists(matching.filter(parent=OuterRef("pk")))
+            )
         return (
-            self.visible()
-            .roots()
-            .annotate(matched=matched)
-            .filter(Q(matched=True) | Exists(matching.filter(parent=OuterRef("pk"))))
-            .with_counts(user)
-            .prefetch_related("tags", Prefetch("children", queryset=children))
-            .order_by("-start_date", "name")
+            # Counts come with the sub-events, in get_context_data.
+            events.order_by("-start_date", "name")
             # The cover photo in the same query, shown only when the viewer may see it.
             .select_related("cover_photo")
             .annotate(
@@ -78,26 +94,62 @@ class TimelineView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        for event in context["events"]:
+        events = list(context["events"])
+        # The page's events again with their counts, and their sub-events, in one query,
+        # and everyone's topics in another: a prefetch_related per relation built a
+        # queryset per event (taggit's tags), and counts built for two queries cost more
+        # to compile than to run.
+        ids = [event.pk for event in events]
+        family = self.visible().filter(Q(pk__in=ids) | Q(parent__in=ids))
+        filtering = self.is_filtering()
+        if filtering:
+            family = family.annotate(matched=Exists(self.matching().filter(pk=OuterRef("pk"))))
+        family = (
+            list(family.with_counts(self.request.user).order_by("start_date", "name"))
+            if ids
+            else []
+        )
+        counted = {event.pk: event for event in family}
+        for event in events:
+            for name in COUNTS:
+                setattr(event, name, getattr(counted.get(event.pk), name, 0))
+        children = [event for event in family if event.parent_id is not None]
+        prefetch_tags(events, children)
+        for event in events:
             event.shown_children = [
-                child for child in event.children.all() if event.matched or child.matched
+                child
+                for child in children
+                if child.parent_id == event.pk and (not filtering or event.matched or child.matched)
             ]
         visible = self.visible()
-        # The distinct dates, made years here: dates("start_date", "year") calls a Python
-        # function per row on SQLite (140 ms at 2,000 events).
-        starts = visible.roots().order_by().values_list("start_date", flat=True).distinct()
-        context["years"] = sorted({start.year for start in starts}, reverse=True)
+        # The distinct years, read off the date's text on SQLite: dates("start_date",
+        # "year") calls a Python function per row (140 ms at 2,000 events), and the
+        # distinct dates made years here converted 1,400 dates.
+        years = (
+            visible.roots()
+            .order_by()
+            .annotate(year=YearOf("start_date"))
+            .values_list("year", flat=True)
+            .distinct()
+        )
+        context["years"] = sorted(years, reverse=True)
+        context["year_choices"] = [(year, f"{year:d}") for year in context["years"]]
         # The distinct codes only: loading every event to read its country cost a third
         # of the timeline's time at 2,000 events.
         codes = visible.exclude(country="").order_by().values_list("country", flat=True)
         context["countries"] = sorted(
             (Country(code) for code in codes.distinct()), key=lambda c: c.name
         )
-        context["topics"] = Tag.objects.filter(
-            items__content_type__app_label="events",
-            items__content_type__model="event",
-            items__object_id__in=visible.values("pk"),
-        ).distinct()
+        context["country_choices"] = [(c.code, c.name) for c in context["countries"]]
+        # (slug, name) rows, not a Tag per topic (500 at size L).
+        context["topics"] = (
+            Tag.objects.filter(
+                items__content_type=ContentType.objects.get_for_model(Event),
+                items__object_id__in=visible.values("pk"),
+            )
+            .values_list("slug", "name")
+            .distinct()
+        )
         return context
 
 
@@ -142,34 +194,43 @@ class EventDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         event, user = self.object, self.request.user
-        context["children"] = list(
+        # The event's and its days' counts in one query: a kind of record none of them
+        # has (a programme's papers, booths, notes) is then not queried at all.
+        family_events = list(
             Event.objects.visible_to(user)
-            .filter(parent=event)
+            .filter(Q(pk=event.pk) | Q(parent=event.pk))
             .with_counts(user)
             .order_by("start_date", "name")
         )
+        context["children"] = [child for child in family_events if child.pk != event.pk]
+        has = {
+            relation: any(getattr(e, f"{relation[:-1]}_count") for e in family_events)
+            for relation in ("papers", "booths", "notes")
+        }
         # Each talk's event is this one or one of its days, already loaded: attached
         # here rather than joined and built again for each of 300 talks.
         family = {event.pk: event} | {child.pk: child for child in context["children"]}
-        talks = list(event.family_records("talks", user))
+        # Only what a talk in the list shows (not its abstract, links or programme id).
+        talks = list(event.family_records("talks", user).only(*TALK_LIST_FIELDS))
         if any(talk.event_id not in family for talk in talks):
-            talks = list(event.family_records("talks", user).select_related("event"))
+            talks = list(
+                event.family_records("talks", user).select_related("event").only(*TALK_LIST_FIELDS)
+            )
         else:
             for talk in talks:
                 talk._state.fields_cache["event"] = family[talk.event_id]
-        prefetch_speakers(talks)
+        prefetch_speakers(talks, fields=["id", "name", "slug"])
         context["talks"] = [talk for talk in talks if talk.attended]
         context["programme"] = [talk for talk in talks if not talk.attended]
         shown = self.records_shown
-        for relation, name in [("papers", "papers"), ("booths", "booths")]:
-            records = list(
-                event.family_records(relation, user).select_related("event")[: shown + 1]
-            )
-            context[name], context[f"more_{name}"] = records[:shown], len(records) > shown
-        notes = list(
-            event.family_records("notes", user).for_display().prefetch_related(None)[: shown + 1]
-        )
-        context["notes"], context["more_notes"] = notes[:shown], len(notes) > shown
+        for relation in ("papers", "booths", "notes"):
+            records = event.family_records(relation, user)
+            if relation == "notes":
+                records = records.for_display().prefetch_related(None)
+            else:
+                records = records.select_related("event")
+            records = list(records[: shown + 1]) if has[relation] else []
+            context[relation], context[f"more_{relation}"] = records[:shown], len(records) > shown
         # One query for the topics of everything on the page.
         prefetch_tags(
             [event],
@@ -234,21 +295,25 @@ def calendar_response(request, name, filename, events, talks=()):
     return response
 
 
+@journal_conditional
 def site_calendar(request):
     """Every public event, as all-day entries."""
-    events = Event.objects.visible_to(PUBLIC).prefetch_related("tags").order_by("start_date", "id")
+    events = Event.objects.visible_to(PUBLIC).order_by("start_date", "id")
+    # Every event's topics in one query, not a queryset built per event (taggit's).
+    events = prefetch_tags(list(events))
     return calendar_response(request, "ConfJournal", "confjournal.ics", events)
 
 
+@journal_conditional
 def event_calendar(request, slug):
     """One public event: itself, its days and side events, and the talks attended."""
     event = get_object_or_404(Event.objects.visible_to(PUBLIC), slug=slug)
     events = (
         Event.objects.visible_to(PUBLIC)
         .filter(Q(pk=event.pk) | Q(parent=event))
-        .prefetch_related("tags")
         .order_by("start_date", "parent_id", "id")
     )
+    events = prefetch_tags(list(events))
     talks = (
         event.family_records("talks", PUBLIC)
         .attended()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 
 from confjournal import search as search_backend
+from confjournal.conditional import journal_conditional
 from confjournal.listing import (
     EVENT_RECORD_LOOKUPS,
     FilteredListView,
@@ -285,15 +286,18 @@ def search(request):
         context["notice"] = _("Your search was cut to its first %(n)d characters.") % {
             "n": search_backend.MAX_QUERY_LENGTH
         }
+    # Functions, called only for a filter that is given: building listed_topics'
+    # queryset costs ~7 ms of Python even when it is never run.
     lookups = [
-        ("speaker", Speaker.objects.visible_to(user)),
-        ("topic", visible_topics(user)),
-        ("event", Event.objects.visible_to(user)),
+        ("speaker", lambda: Speaker.objects.visible_to(user)),
+        # EXISTS stops at the first visible record (6 ms at size L, not 220: no counting).
+        ("topic", lambda: listed_topics(user)),
+        ("event", lambda: Event.objects.visible_to(user)),
     ]
     found = {}
     for name, queryset in lookups:
         if data[name]:
-            found[name] = queryset.filter(slug=data[name]).first()
+            found[name] = queryset().filter(slug=data[name]).first()
             if found[name] is None:
                 form.add_error(name, _("There is nothing by that name to filter on."))
     if form.errors:
@@ -309,7 +313,6 @@ def search(request):
         return render(request, "talks/search.html", context, status=status)
 
     kinds = [criteria.kind] if criteria.kind else [s.kind for s in search_backend.SEARCHABLES]
-    querysets = {kind: journal_search.results_queryset(kind, user, criteria) for kind in kinds}
     if criteria.kind:
         kind = criteria.kind
         ids = journal_search.result_ids(kind, user, criteria)
@@ -337,7 +340,8 @@ def search(request):
                 journal_search.fetch(
                     kind,
                     user,
-                    querysets[kind],
+                    # Built only when needed: past the cap the walk does without it.
+                    lambda kind=kind: journal_search.results_queryset(kind, user, criteria),
                     0,
                     journal_search.GROUP_SIZE,
                     journal_search.walk_for(kind, user, criteria, counts[kind]),
@@ -377,6 +381,7 @@ def bibtex_response(papers, filename):
     return text_response(bibtex.bibliography(papers), "application/x-bibtex", filename)
 
 
+@journal_conditional
 def papers_bib(request):
     """BibTeX of the public papers, with the paper list's filters."""
     filters = PaperFilterForm(request.GET)
@@ -387,22 +392,26 @@ def papers_bib(request):
     return bibtex_response(papers, "papers.bib")
 
 
+@journal_conditional
 def paper_bib(request, pk):
     paper = get_object_or_404(public_papers(), pk=pk)
     return bibtex_response([paper], f"{bibtex.cite_key(paper)}.bib")
 
 
+@journal_conditional
 def event_papers_bib(request, slug):
     event = get_object_or_404(Event.objects.visible_to(PUBLIC), slug=slug)
     papers = event.family_records("papers", PUBLIC).select_related("event").order_by("title", "id")
     return bibtex_response(papers, f"{event.slug}.bib")
 
 
+@journal_conditional
 def topic_papers_bib(request, slug):
     topic = get_object_or_404(visible_topics(PUBLIC, one=True), slug=slug)
     return bibtex_response(public_papers().filter(tags=topic), f"{topic.slug}.bib")
 
 
+@journal_conditional
 def event_recap(request, slug):
     """The public recap of an event, in Markdown, to paste into a blog post."""
     event = get_object_or_404(Event.objects.visible_to(PUBLIC), slug=slug)

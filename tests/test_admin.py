@@ -327,3 +327,43 @@ def test_admin_pages_render_with_korean_data(admin_client, url):
             word in html
             for word in ["대한민국", "디퓨전", "헤비안", "승현준", "경량화", "카카오브레인"]
         )
+
+
+def test_admin_change_of_an_event_with_more_talks_than_shown_saves_the_shown_rows(
+    admin_client, speakers
+):
+    """The talk inline shows a programme's first 30 talks: editing one of them and adding
+    another in the same post changes just those, and leaves the rest as they were."""
+    bengio, _seung, _lee = speakers
+    event = EventFactory(
+        name="Samsung AI Forum 2022",
+        start_date=datetime.date(2022, 11, 8),
+        end_date=datetime.date(2022, 11, 9),
+    )
+    talks = [TalkFactory(event=event, title=f"Programme talk {i:02d}") for i in range(35)]
+    page = admin_client.get(f"/admin/events/event/{event.pk}/change/").content.decode()
+    assert page.count('value="Programme talk ') == 30
+    first = talks[0]
+    data = event_post(
+        **management("talks", 2, initial=1),
+        **{
+            "talks-0-id": str(first.pk),
+            "talks-0-event": str(event.pk),
+            "talks-0-title": "Opening keynote",
+            "talks-0-kind": "keynote",
+            "talks-0-speakers": [str(bengio.pk)],
+            "talks-0-date": "2022-11-08",
+            "talks-0-attended": "on",
+            "talks-1-title": "One more talk",
+            "talks-1-kind": "invited",
+            "talks-1-date": "2022-11-09",
+            "talks-1-attended": "on",
+        },
+    )
+    response = admin_client.post(f"/admin/events/event/{event.pk}/change/", data)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    first.refresh_from_db()
+    assert first.title == "Opening keynote"
+    assert [s.name for s in first.speaker_list] == ["Yoshua Bengio"]
+    assert event.talks.count() == 36
+    assert event.talks.filter(title__startswith="Programme talk ").count() == 34

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from events.models import Booth
-from talks.models import Note, Paper
+from talks.models import Note, Paper, Talk
 from tests.factories import (
     EventFactory,
     SpeakerFactory,
@@ -93,3 +93,79 @@ def test_an_editors_event_change_page_query_count_does_not_grow_either(client):
     assert len(large_queries) == len(small_queries), shapes(large_queries)
     assert large_html.count('value="Note 0') == 30
     assert large_html.count(f'<option value="{speakers[0].pk}" selected>승현준</option>') == 30
+
+
+def test_a_programme_of_hundreds_shows_its_first_talks_and_links_to_the_rest(client):
+    """A conference with an imported programme: the first 30 talks (attended first) are
+    editable inline, one more row read to know there are others, and a link leads to
+    all of the event's talks (and papers, booths, notes) in their lists."""
+    owner = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(owner)
+    speakers = [SpeakerFactory(name="승현준", slug="seung")]
+    capped, larger = EventFactory(owner=owner), EventFactory(owner=owner)
+    fill(capped, owner, 31, speakers)
+    fill(larger, owner, 45, speakers)
+    # A talk attended late in the programme still comes first.
+    Talk.objects.filter(event=larger).update(attended=False)
+    Talk.objects.filter(event=larger, title="Talk 044").update(attended=True)
+    change_page(client, capped)
+
+    _html, capped_queries = change_page(client, capped)
+    html, larger_queries = change_page(client, larger)
+
+    assert len(larger_queries) == len(capped_queries), shapes(larger_queries)
+    assert html.count('value="Talk 0') == 30 and html.count('value="Note 0') == 30
+    assert 'value="Talk 044"' in html and 'value="Talk 040"' not in html
+    assert "Only the first 30 talks are shown here." in html
+    for model in ("talk", "paper", "booth", "note"):
+        link = f"/admin/{'events' if model == 'booth' else 'talks'}/{model}/?event__id__exact="
+        assert f'href="{link}{larger.pk}"' in html
+        listed = client.get(f"{link}{larger.pk}")
+        assert listed.status_code == 200
+        assert "45 " in listed.content.decode()  # "45 talks", "45 papers", ...
+    small_html, _queries = change_page(client, EventFactory(owner=owner))
+    assert "are shown here" not in small_html
+
+
+def test_talk_list_draws_the_date_bar_for_one_event_and_filters_ratings_without_a_query(
+    client,
+):
+    owner = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(owner)
+    event = EventFactory(owner=owner)
+    TalkFactory(event=event, title="Rated talk", rating=5)
+    TalkFactory(event=event, title="Unrated talk")
+
+    everything = client.get("/admin/talks/talk/").content.decode()
+    assert "date__year=" not in everything  # no date bar over the whole journal
+    one_event = client.get(f"/admin/talks/talk/?event__id__exact={event.pk}").content.decode()
+    assert "date__year=" in one_event or "date__month=" in one_event or "date__day=" in one_event
+    assert "Rated talk" in one_event and "Unrated talk" in one_event
+
+    rated = client.get("/admin/talks/talk/?rating=5").content.decode()
+    assert "Rated talk" in rated and "Unrated talk" not in rated
+    assert client.get("/admin/talks/talk/?rating=9").status_code == 200
+
+
+def test_a_conferences_many_talks_are_an_autocomplete_in_paper_and_note_rows(client):
+    """Past 100 talks, a paper's or note's talk is picked by autocomplete: each row shows
+    its chosen talk (named from the page's one list), not a select of every talk."""
+    owner = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(owner)
+    event = EventFactory(owner=owner)
+    talks = [TalkFactory(event=event, title=f"Session {i:03d}") for i in range(101)]
+    Paper.objects.create(event=event, title="Chosen paper", talk=talks[7])
+    Note.objects.create(event=event, owner=owner, title="A note", body="본문", talk=talks[9])
+    change_page(client, event)
+
+    html, queries = change_page(client, event)
+    for _ in range(4):
+        Note.objects.create(event=event, owner=owner, title="More", body="본문", talk=talks[3])
+    more_html, more_queries = change_page(client, event)
+
+    assert len(more_queries) == len(queries), shapes(more_queries)
+    assert f'<option value="{talks[7].pk}" selected>Session 007</option>' in html
+    assert f'<option value="{talks[9].pk}" selected>Session 009</option>' in html
+    assert more_html.count(f'<option value="{talks[3].pk}" selected>Session 003</option>') == 4
+    assert ">Session 050</option>" not in html  # no row lists every talk
+    assert 'data-field-name="talk"' in html  # the admin's autocomplete

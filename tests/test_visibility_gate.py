@@ -62,9 +62,6 @@ ALLOWED = {
     ("events/views.py", "Tag.objects.filter"): (
         "timeline topic choices: tags of events in Event.objects.visible_to(user)"
     ),
-    ("events/views.py", "event.children.all"): (
-        "reads the Prefetch('children') built from Event.objects.visible_to(user)"
-    ),
     ("talks/search.py", "speaker.talks.all"): (
         "narrows an already visible_to queryset to records about the speaker's talks"
     ),

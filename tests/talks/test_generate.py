@@ -56,4 +56,7 @@ def test_bench_pages_measures_every_page_kind(tmp_path):
     assert rows["timeline"]["queries"] > 0 and rows["timeline"]["bytes"] > 1000
     assert any(name.startswith("event page (") for name in rows)
     assert any(name.startswith("admin event change") for name in rows)
+    # An unchanged export again: a 304 with no body, for the journal version's query.
+    assert rows["BibTeX, unchanged (304)"]["bytes"] == 0
+    assert rows["BibTeX, unchanged (304)"]["queries"] == 1
     assert "| timeline |" in docs.read_text()
