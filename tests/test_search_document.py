@@ -19,12 +19,8 @@ from events.models import Booth, Event
 from talks.models import Note, Paper, Talk
 from tests.factories import BoothFactory, EventFactory, NoteFactory, PaperFactory, TalkFactory
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="the stored document is PostgreSQL's"
-    ),
-]
+# The stored document is PostgreSQL's: these run in make test's PostgreSQL leg only.
+pytestmark = [pytest.mark.django_db, pytest.mark.database("postgresql")]
 
 MODELS = {"note": Note, "talk": Talk, "paper": Paper, "booth": Booth, "event": Event}
 
