@@ -17,6 +17,20 @@ def require_or_skip(reason):
 
 
 @pytest.fixture
+def fresh_cache(django_db_blocker):
+    """An empty cache, and the journal version triggers in place, before and after."""
+    from django.core.cache import cache
+
+    from confjournal import pagecache
+
+    with django_db_blocker.unblock():
+        pagecache.ensure_triggers(using="default")
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture
 def user(db):
     return UserFactory(username="reader")
 

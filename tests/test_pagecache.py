@@ -7,7 +7,6 @@ from django.db import connection
 from django.test import Client
 
 from confjournal import pagecache
-from confjournal import search as search_backend
 from events.models import Event
 from talks.models import Note
 from tests.factories import (
@@ -18,6 +17,7 @@ from tests.factories import (
     TalkFactory,
     UserFactory,
 )
+from tests.schema_changes import widened_note_title
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 KO = {"HTTP_ACCEPT_LANGUAGE": "ko"}
@@ -301,14 +301,7 @@ def test_triggers_survive_a_migration_that_rebuilds_the_table():
     note = NoteFactory(body="재구성 전 공개 노트", visibility="public")
     visitor = Client()
     assert "재구성 전" in text(visitor, "/notes/")
-    old_field = Note._meta.get_field("title")
-    new_field = old_field.clone()
-    new_field.max_length = 250
-    new_field.set_attributes_from_name("title")
-    new_field.model = Note
-    with connection.schema_editor() as editor:
-        editor.alter_field(Note, old_field, new_field)
-    try:
+    with widened_note_title():
         if connection.vendor == "sqlite":
             # SQLite rebuilt the table, and its triggers went with it.
             assert not pagecache.triggers_are_current()
@@ -319,11 +312,6 @@ def test_triggers_survive_a_migration_that_rebuilds_the_table():
         Note.objects.filter(pk=note.pk).update(body="재구성 뒤 고친 노트")
         html = text(visitor, "/notes/")
         assert "재구성 뒤 고친 노트" in html and "재구성 전" not in html
-    finally:
-        with connection.schema_editor() as editor:
-            editor.alter_field(Note, new_field, old_field)
-        pagecache.ensure_triggers(using="default")
-        search_backend.ensure_index(using="default")
     assert pagecache.triggers_are_current()
 
 

@@ -21,6 +21,7 @@ from tests.factories import (
     TalkFactory,
     UserFactory,
 )
+from tests.schema_changes import widened_note_title
 from tests.shared_data import blns_lines
 
 pytestmark = pytest.mark.django_db
@@ -254,23 +255,12 @@ def test_search_index_follows_update_bulk_create_and_delete(client, db):
 @pytest.mark.django_db(transaction=True)
 def test_search_index_survives_a_migration_that_rebuilds_the_table(client):
     note = NoteFactory(body="재구성 전에 쓴 노트", visibility="public")
-    old_field = Note._meta.get_field("title")
-    new_field = Note._meta.get_field("title").clone()
-    new_field.max_length = 250
-    new_field.set_attributes_from_name("title")
-    new_field.model = Note
-    with connection.schema_editor() as editor:
-        editor.alter_field(Note, old_field, new_field)
-    try:
+    with widened_note_title():
         backend.ensure_index(using="default")  # what post_migrate does after every migrate
         later = NoteFactory(event=note.event, body="재구성 뒤에 쓴 노트", visibility="public")
         assert note_ids(client, "재구성") == sorted([note.pk, later.pk])
         Note.objects.filter(pk=note.pk).update(body="고친 노트")
         assert note_ids(client, "재구성") == [later.pk]
-    finally:
-        with connection.schema_editor() as editor:
-            editor.alter_field(Note, new_field, old_field)
-        backend.ensure_index(using="default")
 
 
 def test_search_rebuild_command_restores_a_damaged_index(db):

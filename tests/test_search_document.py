@@ -18,6 +18,7 @@ from confjournal import search as backend
 from events.models import Booth, Event
 from talks.models import Note, Paper, Talk
 from tests.factories import BoothFactory, EventFactory, NoteFactory, PaperFactory, TalkFactory
+from tests.schema_changes import widened_note_title
 
 # The stored document is PostgreSQL's: these run in make test's PostgreSQL leg only.
 pytestmark = [pytest.mark.django_db, pytest.mark.database("postgresql")]
@@ -97,23 +98,12 @@ def test_document_of_talks_papers_and_booths_joins_every_searched_field(kind):
 @pytest.mark.django_db(transaction=True)
 def test_document_survives_a_migration_that_alters_a_searched_column():
     note = NoteFactory(title="바꾸기 전", body="본문")
-    old_field = Note._meta.get_field("title")
-    new_field = old_field.clone()
-    new_field.max_length = 250
-    new_field.set_attributes_from_name("title")
-    new_field.model = Note
     # A generated column would make PostgreSQL refuse this ALTER COLUMN ... TYPE.
-    with connection.schema_editor() as editor:
-        editor.alter_field(Note, old_field, new_field)
-    try:
+    with widened_note_title():
         backend.ensure_index(using="default")
         Note.objects.filter(pk=note.pk).update(title="바꾼 뒤")
         assert stored("note", note.pk) == "바꾼 뒤\n본문"
         assert backend.index_is_current(connection)
-    finally:
-        with connection.schema_editor() as editor:
-            editor.alter_field(Note, new_field, old_field)
-        backend.ensure_index(using="default")
 
 
 def test_rebuild_command_puts_right_a_document_written_without_the_trigger():

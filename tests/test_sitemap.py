@@ -4,10 +4,8 @@ import datetime
 import re
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
-from confjournal import pagecache
 from events.models import Event
 from talks.models import Note, Talk
 from talks.sitemaps import SITEMAPS, JournalSitemap
@@ -21,17 +19,7 @@ from tests.factories import (
     TalkFactory,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache(django_db_blocker):
-    """An empty cache, and the version triggers in place (another file's test may drop them)."""
-    with django_db_blocker.unblock():
-        pagecache.ensure_triggers(using="default")
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 BASE = "http://testserver"

@@ -5,11 +5,9 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from confjournal import pagecache
 from events.models import Event
 from talks.models import Paper, Talk
 from tests.factories import (
@@ -23,17 +21,7 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache(django_db_blocker):
-    """An empty cache, and the version triggers in place (another file's test may drop them)."""
-    with django_db_blocker.unblock():
-        pagecache.ensure_triggers(using="default")
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 @pytest.fixture
