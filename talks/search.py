@@ -14,9 +14,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Q
-from django.utils.html import format_html, format_html_join
 
 from confjournal import search as backend
+from confjournal.html import format_html, format_html_join
 from events.models import TaggedItem
 
 GROUP_SIZE = 5

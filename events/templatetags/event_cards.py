@@ -16,10 +16,10 @@ and the counts of `Event.objects.with_counts`.
 import functools
 
 from django import template
-from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django_countries.fields import Country
 
+from confjournal.html import escape, format_html, format_html_join
 from events.models import Event
 from talks.templatetags.talk_items import _date, _where, tag_list
 

@@ -18,11 +18,11 @@ from django import template
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats
-from django.utils.html import escape, format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, gettext
 
+from confjournal.html import escape, format_html, format_html_join
 from talks.models import Talk
 
 register = template.Library()
