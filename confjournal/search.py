@@ -347,17 +347,61 @@ def index_driven_ids_sql(searchable, gate, terms, limit):
     """
     if connections[gate.db].vendor != "sqlite" or not terms:
         return None
-    (driver, match), *others = _matches(searchable, terms)
     gate_sql, gate_params = ids_sql(gate)
+    (driver, match), *others, text_terms = _sqlite_plan(gate.db, searchable, terms)
     where, params = [f"{driver} MATCH %s"], [match]
     for table, other in others:
         where.append(f"{driver}.rowid IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)")
         params.append(other)
+    join = ""
+    if text_terms:
+        document = _document_sql(searchable, "d")
+        join = f"CROSS JOIN {searchable.table} d ON d.id = g.pk "
+        for term in text_terms:
+            where.append(f"instr({document}, %s) > 0")
+            params.append(term)
     sql = (
         f"SELECT g.pk FROM {driver} CROSS JOIN ({gate_sql}) g ON g.pk = {driver}.rowid "
-        f"WHERE {' AND '.join(where)} LIMIT %s"
+        f"{join}WHERE {' AND '.join(where)} LIMIT %s"
     )
     return sql, [*gate_params, *params, limit]
+
+
+# A mix of long and short terms on SQLite: the short terms' matches drive when
+# there are at most this many of them (each costs a cj_fold of its text, ~10 µs).
+SQLITE_SHORT_DRIVER_ROWS = 2000
+
+
+def _sqlite_plan(db, searchable, terms):
+    """SQLite: the (FTS table, MATCH) pairs that find the candidates, then the terms
+    to test on each candidate's folded text, as [(table, match), ..., text_terms].
+
+    Terms of one kind: their table's MATCH (FTS5 intersects the lists itself).
+    A mix of long and short terms never asks both tables: FTS5 would read both
+    lists whole. `벤지오 강연` read the ~59,000 notes holding 벤지오 to keep the
+    399 that also hold 강연 (54 ms), and a one-character term's prefix query reads
+    the lists of every pair starting with it, so `벤 pruning` took 16 s and
+    `의 transformer` a minute. So the short terms drive when they have few matches
+    (counted up to the threshold, < 1 ms), the long terms otherwise, and the
+    other side is tested on each candidate's folded text (`cj_fold`, the function
+    the index is built with, so the answer is the same).
+    """
+    matches = _matches(searchable, terms)
+    if len(matches) != 2:
+        return [*matches, []]
+    long_terms = [term for term in terms if len(term) >= 3]
+    short_terms = [term for term in terms if len(term) < 3]
+    table, match = matches[1]
+    with connections[db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH %s "
+            f"LIMIT {SQLITE_SHORT_DRIVER_ROWS + 1})",
+            [match],
+        )
+        (found,) = cursor.fetchone()
+    if found <= SQLITE_SHORT_DRIVER_ROWS:
+        return [matches[1], long_terms]
+    return [matches[0], short_terms]
 
 
 # Measured on the 100,000-note benchmark journal (SQLite 3.40.1): reading one
@@ -468,9 +512,14 @@ def newest_first_ids(searchable, gate, terms, limit, scan=None):
                 conditions.append(f"instr({document}, %s) > 0")
                 params.append(term)
         else:
-            for table, match in _matches(searchable, terms):
+            *matches, text_terms = _sqlite_plan(gate.db, searchable, terms)
+            for table, match in matches:
                 conditions.append(f"+n.id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)")
                 params.append(match)
+            document = _document_sql(searchable, "n")
+            for term in text_terms:
+                conditions.append(f"instr({document}, %s) > 0")
+                params.append(term)
         if searchable.kind == "event":
             source, date = f"{searchable.table} n", "n.start_date"
         else:
@@ -540,7 +589,20 @@ def containing_all(searchable, queryset, terms, grams=True, indexed=True):
     """`queryset` narrowed to the records whose document contains every term."""
     queryset = prepared(searchable, queryset)
     if terms and connections[queryset.db].vendor == "sqlite":
-        for table, match in _matches(searchable, terms):
+        *matches, text_terms = _sqlite_plan(queryset.db, searchable, terms)
+        if text_terms:
+            (table, match), *_ = matches
+            document = _document_sql(searchable, "d")
+            tests = " AND ".join(f"instr({document}, %s) > 0" for _ in text_terms)
+            return queryset.filter(
+                pk__in=RawSQL(
+                    f"SELECT d.id FROM {searchable.table} d "
+                    f"WHERE d.id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s) "
+                    f"AND {tests}",
+                    [match, *text_terms],
+                )
+            )
+        for table, match in matches:
             queryset = queryset.filter(_match_q(table, match))
         return queryset
     # PostgreSQL, terms of one kind: each its index (trigrams, or characters and

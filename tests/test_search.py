@@ -557,3 +557,54 @@ def test_search_compiled_anonymous_gate_never_serves_a_signed_in_owner(client, d
         # The cap's worth, newest first (one event: newest note first).
         assert note_ids(client, "관문") == sorted([public[2].pk, public[1].pk])
         assert note_ids(owner_client, "관문") == sorted([secret.pk, public[2].pk])
+
+
+MIXED_BODIES = [
+    "벤지오 교수님의 강연은 흥미로웠다",
+    "벤지오의 pruning 이야기",
+    "강연 뒤에 pruning 질문",
+    "의자에 앉아 transformer 강연을 들었다",
+    "벤치에서 Transformer 논문을 읽었다",
+    "아무 말도 없는 노트",
+    "벤 pruning 벤지오 강연 의 transformer",
+]
+
+
+@pytest.mark.parametrize("short_driver_rows", [0, 2000])
+@pytest.mark.parametrize(
+    "query", ["벤지오 강연", "강연 벤지오", "벤 pruning", "의 transformer", "pruning 의", "의 벤"]
+)
+def test_search_mixes_long_and_short_terms_as_the_oracle_does(
+    client, db, monkeypatch, short_driver_rows, query
+):
+    """A mix of long and short terms, with the short terms' matches driving (rare) or
+    the long terms' (common: the threshold at 0): the same notes either way, on the
+    page, in the count and in the walk past the cap."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from talks import search as journal_search
+
+    monkeypatch.setattr(backend, "SQLITE_SHORT_DRIVER_ROWS", short_driver_rows)
+    owner = UserFactory(username="mixer")
+    notes = []
+    for year in range(2016, 2024):
+        event = EventFactory(start_date=datetime.date(year, 6, 1), owner=owner)
+        for i, body in enumerate(MIXED_BODIES):
+            visibility = "private" if (year + i) % 5 == 0 else "public"
+            notes.append(NoteFactory(event=event, owner=owner, body=body, visibility=visibility))
+    expected = oracle(notes, query)
+    assert expected, "the query should find something"
+    assert note_ids(client, query) == expected
+    anonymous = AnonymousUser()
+    criteria = journal_search.Criteria(terms=backend.parse_terms(query))
+    assert journal_search.count("note", anonymous, criteria) == len(expected)
+    gate = journal_search.results_queryset("note", anonymous, journal_search.Criteria(terms=[]))
+    sorted_ids = list(
+        journal_search.results_queryset("note", anonymous, criteria).values_list("pk", flat=True)
+    )
+    assert sorted(sorted_ids) == expected
+    for scan in (True, False):
+        walked = backend.newest_first_ids(
+            backend.BY_KIND["note"], gate, criteria.terms, 5, scan=scan
+        )
+        assert walked == sorted_ids[:5], scan
