@@ -41,6 +41,8 @@ TERMS = [
     ("English word", "transformer"),
     ("two words", "헤비안 transformer"),
     ("a long and a short word", "벤지오 강연"),
+    ("a common character and a word", "벤 pruning"),
+    ("a common character and a word", "의 transformer"),
 ]
 
 
