@@ -140,16 +140,28 @@ def talk_meta(talk, show_event, where):
     return meta
 
 
-def render_talk(talk, show_event, level, where):
+def render_item(record, level, url, title, meta, where, body="", private=False):
+    """An item of a list (talk, paper, booth, note): its linked heading, meta line,
+    optional body and topics; a private record is marked as such."""
     return format_html(
-        '<article class="item">\n  <h{level}><a href="{url}">{title}</a></h{level}>\n'
-        '  <p class="meta">{meta}</p>\n  {tags}\n</article>',
+        '<article class="item{note}{is_private}">\n'
+        '  <h{level}><a href="{url}">{title}</a>{badge}</h{level}>\n'
+        '  <p class="meta">{meta}</p>\n  {body}{tags}\n</article>',
+        note=" note" if record._meta.model_name == "note" else "",
+        is_private=" is-private" if private else "",
         level=int(level or 3),
-        url=_url(where, "talks:detail", talk.pk),
-        title=talk.title,
-        meta=talk_meta(talk, show_event, where),
-        tags=tag_list(talk, where),
+        url=url,
+        title=title,
+        badge=format_html(' <span class="badge">{}</span>', gettext("Private")) if private else "",
+        meta=meta,
+        body=body,
+        tags=tag_list(record, where),
     )
+
+
+def render_talk(talk, show_event, level, where):
+    url = _url(where, "talks:detail", talk.pk)
+    return render_item(talk, level, url, talk.title, talk_meta(talk, show_event, where), where)
 
 
 @register.simple_tag
@@ -201,15 +213,8 @@ def render_paper(paper, show_event, level, where):
         meta += format_html(" · <strong>{}</strong>", gettext("my paper"))
     if show_event:
         meta += SEPARATOR + _event_link(paper, where)
-    return format_html(
-        '<article class="item">\n  <h{level}><a href="{url}">{title}</a></h{level}>\n'
-        '  <p class="meta">{meta}</p>\n  {tags}\n</article>',
-        level=int(level or 3),
-        url=_url(where, "talks:paper_detail", paper.pk),
-        title=paper.title,
-        meta=meta,
-        tags=tag_list(paper, where),
-    )
+    url = _url(where, "talks:paper_detail", paper.pk)
+    return render_item(paper, level, url, paper.title, meta, where)
 
 
 def render_booth(booth, show_event, level, where):
@@ -228,17 +233,9 @@ def render_booth(booth, show_event, level, where):
         if booth.swag
         else ""
     )
-    return format_html(
-        '<article class="item">\n  <h{level}><a href="{url}">{name}</a></h{level}>\n'
-        '  <p class="meta">{meta}</p>\n  {showcase}{swag}{tags}\n</article>',
-        level=int(level or 3),
-        url=_url(where, "events:booth_detail", booth.pk),
-        name=booth.organization,
-        meta=meta,
-        showcase=showcase,
-        swag=swag,
-        tags=tag_list(booth, where),
-    )
+    url = _url(where, "events:booth_detail", booth.pk)
+    body = format_html("{}{}", showcase, swag)
+    return render_item(booth, level, url, booth.organization, meta, where, body)
 
 
 def render_note(note, show_event, level, where):
@@ -253,19 +250,8 @@ def render_note(note, show_event, level, where):
     meta += escape(owner.get_full_name() or owner.get_username()) + SEPARATOR
     meta += _date(where, _local_date(note.created_at))
     body = format_html("<p>{}</p>\n  ", Truncator(note.body).chars(240)) if note.title else ""
-    return format_html(
-        '<article class="item note{private}">\n'
-        '  <h{level}><a href="{url}">{title}</a>{badge}</h{level}>\n'
-        '  <p class="meta">{meta}</p>\n  {body}{tags}\n</article>',
-        private=" is-private" if private else "",
-        level=int(level or 3),
-        url=_url(where, "talks:note_detail", note.pk),
-        title=str(note),
-        badge=format_html(' <span class="badge">{}</span>', gettext("Private")) if private else "",
-        meta=meta,
-        body=body,
-        tags=tag_list(note, where),
-    )
+    url = _url(where, "talks:note_detail", note.pk)
+    return render_item(note, level, url, str(note), meta, where, body, private)
 
 
 def _local_date(value):
