@@ -408,7 +408,11 @@ def _sqlite_plan(db, searchable, terms):
 # match into an IN list costs about 0.15 µs plus 0.08 µs per further token of
 # its phrase; checking one record's text directly costs about 15 µs.
 LIST_COST_US, TOKEN_COST_US, SCAN_COST_US = 0.15, 0.08, 15.0
+# An ASCII term is first looked for with LIKE on each field (`_ascii_prefilter`).
+ASCII_SCAN_COST_US = 3.0
 DENSITY_SAMPLE = 200
+# Without a better guess, the share of records the gate (visibility, filters) keeps.
+GATE_KEEPS = 0.5
 
 
 def _tokens(term):
@@ -423,60 +427,83 @@ def _tokens(term):
 FOLDS_TO_ASCII = {"\u0130": "i", "\u037e": ";", "\u1fef": "`", "\u212a": "k"}
 
 
-def _raw_document_sql(searchable, row):
-    """SQLite SQL of a row's searched text as stored, not folded."""
-    return " || char(10) || ".join(f"coalesce({row}.{field}, '')" for field in searchable.fields)
+def _like_pattern(text):
+    """A LIKE pattern (ESCAPE '\\') matching any text that contains `text`."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
-def _ascii_prefilter(raw, term):
+def _ascii_prefilter(searchable, row, term):
     """(sql, params) of a cheap test every record containing an ASCII `term` passes.
 
     Folding never turns ASCII into anything but ASCII letters' lower case (or
     removes one, when NFC composes it with an accent), and only the
     FOLDS_TO_ASCII characters fold into ASCII; so a record whose folded text
-    contains an ASCII term contains it in SQLite's ASCII-only lower() of its
-    raw text, or holds one of those characters. The test runs in C, about
-    ten times faster than calling `cj_fold`; `cj_fold` still decides.
-    None for a term with other characters (Hangul may be stored decomposed).
+    contains an ASCII term has a field whose text holds it in SQLite's
+    ASCII-only case-insensitive LIKE, or holds one of those characters. Of
+    those, "İ" folds to "i" and a combining dot, so it can only complete a
+    term that ends in "i". LIKE on each field runs in C without copying the
+    text (`instr(lower(…))` of the joined fields cost three times as much);
+    `cj_fold` still decides. None for a term with other characters (Hangul
+    may be stored decomposed) or a line break (it could span two fields).
     """
-    if not term.isascii():
+    if not term.isascii() or "\n" in term:
         return None
-    tests, params = [f"instr(lower({raw}), %s) > 0"], [term]
+    needles = [(_like_pattern(term), " ESCAPE '\\'")]
     for special, ascii_char in FOLDS_TO_ASCII.items():
-        if ascii_char in term:
-            tests.append(f"instr({raw}, %s) > 0")
-            params.append(special)
+        if ascii_char in term and (special != "\u0130" or term.endswith("i")):
+            needles.append((f"%{special}%", ""))
+    tests, params = [], []
+    for field in searchable.fields:
+        for pattern, escape in needles:
+            tests.append(f"{row}.{field} LIKE %s{escape}")
+            params.append(pattern)
     return "(" + " OR ".join(tests) + ")", params
 
 
-def _walk_scans(cursor, searchable, terms, limit):
+def _walk_scans(cursor, searchable, terms, limit, matched=None):
     """Whether checking each record's text beats building the index's list of matches.
 
     A word in most records is found within a few dozen records of a walk, while
     listing its matches reads tens of thousands of them; a rarer word is the
-    other way round. The first DENSITY_SAMPLE matches tell which it is.
+    other way round. How dense the matches are tells which: `matched`, the ids
+    the capped count found (the index yields them in id order, so they are every
+    match in the gate up to the largest), or else the index's first
+    DENSITY_SAMPLE matches, with the gate assumed to keep half of them.
     """
-    (driver, match), *_ = _matches(searchable, terms)
-    sample = f"(SELECT rowid FROM {driver} WHERE {driver} MATCH %s LIMIT {DENSITY_SAMPLE})"
-    cursor.execute(
-        # Separate subqueries: SQLite answers a lone min() or max() from the index.
-        f"SELECT (SELECT count(*) FROM {sample}), (SELECT max(rowid) FROM {sample}), "
-        f"(SELECT min(id) FROM {searchable.table}), (SELECT max(id) FROM {searchable.table})",
-        [match, match],
-    )
-    sampled, reach, first, last = cursor.fetchone()
-    if not sampled or sampled < DENSITY_SAMPLE or first is None:
-        return False
-    density = sampled / max(1, reach - first + 1)
+    if matched and len(matched) >= DENSITY_SAMPLE:
+        cursor.execute(
+            # Separate subqueries: SQLite answers a lone min() or max() from the index.
+            f"SELECT (SELECT min(id) FROM {searchable.table}), "
+            f"(SELECT max(id) FROM {searchable.table})"
+        )
+        first, last = cursor.fetchone()
+        if first is None:
+            return False
+        shown = len(matched) / max(1, max(matched) - first + 1)
+        density = shown / GATE_KEEPS
+    else:
+        (driver, match), *_ = _matches(searchable, terms)
+        sample = f"(SELECT rowid FROM {driver} WHERE {driver} MATCH %s LIMIT {DENSITY_SAMPLE})"
+        cursor.execute(
+            f"SELECT (SELECT count(*) FROM {sample}), (SELECT max(rowid) FROM {sample}), "
+            f"(SELECT min(id) FROM {searchable.table}), (SELECT max(id) FROM {searchable.table})",
+            [match, match],
+        )
+        sampled, reach, first, last = cursor.fetchone()
+        if not sampled or sampled < DENSITY_SAMPLE or first is None:
+            return False
+        density = sampled / max(1, reach - first + 1)
+        shown = density * GATE_KEEPS
     matches = density * (last - first + 1)
     tokens = sum(_tokens(term) for term in terms)
     list_cost = matches * (LIST_COST_US + TOKEN_COST_US * (tokens - 1))
-    # Assume the gate (visibility, filters) keeps about half of the records.
-    scan_cost = limit / (density * 0.5) * SCAN_COST_US
+    per_record = ASCII_SCAN_COST_US if all(term.isascii() for term in terms) else SCAN_COST_US
+    scan_cost = limit / shown * per_record
     return scan_cost < list_cost
 
 
-def newest_first_ids(searchable, gate, terms, limit, scan=None):
+def newest_first_ids(searchable, gate, terms, limit, scan=None, matched=None):
     """SQLite: the first `limit` ids of `gate` containing every term, newest event first.
 
     For a word in thousands of records, walking events newest first and
@@ -486,7 +513,8 @@ def newest_first_ids(searchable, gate, terms, limit, scan=None):
     flattened into the join), then the test for the terms: the index's list
     of matches, or for very common words the folded text itself (the same
     `cj_fold` the index is built with, so the answers are the same).
-    `scan` forces one of the two (the tests check both); None chooses.
+    `scan` forces one of the two (the tests check both); None chooses, from
+    `matched` (the ids of the capped count, in the index's order) when given.
     PostgreSQL plans the same walk itself once told not to read every match
     (see `_postgres_walk`). Returns None without terms.
     """
@@ -500,12 +528,11 @@ def newest_first_ids(searchable, gate, terms, limit, scan=None):
     with connections[gate.db].cursor() as cursor:
         conditions, params = [], []
         if scan is None:
-            scan = _walk_scans(cursor, searchable, terms, limit)
+            scan = _walk_scans(cursor, searchable, terms, limit, matched)
         if scan:
             document = _document_sql(searchable, "n")
-            raw = _raw_document_sql(searchable, "n")
             for term in terms:
-                prefilter = _ascii_prefilter(raw, term)
+                prefilter = _ascii_prefilter(searchable, "n", term)
                 if prefilter:
                     conditions.append(prefilter[0])
                     params.extend(prefilter[1])

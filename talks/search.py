@@ -189,7 +189,7 @@ def fetch_results(kind, user, criteria, ids, start, stop):
         return fetch(kind, user, queryset, start, stop)
     # Built only if the walk cannot be used (building it costs ~1 ms).
     queryset = partial(results_queryset, kind, user, criteria)
-    return fetch(kind, user, queryset, start, stop, walk_for(kind, user, criteria, len(ids)))
+    return fetch(kind, user, queryset, start, stop, walk_for(kind, user, criteria, len(ids), ids))
 
 
 def fetch(kind, user, queryset, start, stop, walk=None):
@@ -198,18 +198,21 @@ def fetch(kind, user, queryset, start, stop, walk=None):
     The ids are sorted on a narrow query first, so the wide rows of the
     related records are read only for the page shown (through `visible_to`
     again: the display query is a public query like any other). `walk` is given when a
-    search has more results than the count cap: (terms, gate, filtered), where `gate`
-    is the same search without the terms (visible_to and the filters). The
+    search has more results than the count cap: (terms, gate, filtered, matched), where
+    `gate` is the same search without the terms (visible_to and the filters) and
+    `matched` the capped count's ids or None. The
     backend then walks the index newest event first within the gate, so the
     order is the same and the privacy gate is the same.
     """
     ids = None
     if walk:
-        terms, gate, filtered = walk
+        terms, gate, filtered, matched = walk
         # With a filter, walking the newest events may pass many records the
         # filter turns away: only the index's list of matches is worth it then.
         scan = False if filtered else None
-        ids = backend.newest_first_ids(backend.BY_KIND[kind], gate, terms, stop, scan=scan)
+        ids = backend.newest_first_ids(
+            backend.BY_KIND[kind], gate, terms, stop, scan=scan, matched=matched
+        )
     if ids is None:
         if callable(queryset):
             queryset = queryset()
@@ -221,11 +224,12 @@ def fetch(kind, user, queryset, start, stop, walk=None):
     return [records[pk] for pk in ids if pk in records]
 
 
-def walk_for(kind, user, criteria, count):
-    """The `walk` argument of `fetch` for a search with `count` results."""
+def walk_for(kind, user, criteria, count, ids=None):
+    """The `walk` argument of `fetch` for a search with `count` results (`ids`, from
+    `result_ids`, when known: they tell the walk how common the words are)."""
     if count <= count_cap() or not criteria.terms:
         return None
-    return criteria.terms, gate(kind, user, criteria), _filtered(criteria)
+    return criteria.terms, gate(kind, user, criteria), _filtered(criteria), ids
 
 
 def gate(kind, user, criteria):

@@ -512,11 +512,14 @@ def test_search_folds_to_ascii_lists_every_character_that_folds_into_ascii():
     assert found == backend.FOLDS_TO_ASCII
 
 
-@pytest.mark.parametrize("term", ["kilo", "pruni", "pruning", "a;b", "x`y", "ilo"])
+@pytest.mark.parametrize(
+    "term", ["kilo", "pruni", "pruning", "a;b", "x`y", "ilo", "100%", "a_b", "c\\d", "ng tr"]
+)
 def test_search_walk_ascii_prefilter_keeps_every_folded_match(db, term):
-    """The walk's cheap ASCII test never drops a record the fold would find
-    (Kelvin sign, dotted capital I, Greek question mark), nor keeps one it would not
-    (an accent composed onto the last letter)."""
+    """The walk's cheap ASCII test (LIKE on each field) never drops a record the fold
+    would find (Kelvin sign, dotted capital I, Greek question mark), nor keeps one it
+    would not (an accent composed onto the last letter; LIKE's own % and _ and its
+    escape character taken literally; a term across the title and the body)."""
     from django.contrib.auth.models import AnonymousUser
 
     from talks import search as journal_search
@@ -524,6 +527,7 @@ def test_search_walk_ascii_prefilter_keeps_every_folded_match(db, term):
     bodies = [
         "\u212aILO watts", "KILO watts", "ki\u0301lo", "k\u0131lo", "PRUN\u0130NG trees",
         "pruninǵ", "Pruning", "a\u037eb", "a;b", "x\u1fefy", "x`y", "nothing here",
+        "100% sure", "100x sure", "A_B", "axb", "c\\d", "cxd", "c\\\\d",
     ]  # fmt: skip
     if connection.vendor == "postgresql":
         # Known difference: PostgreSQL's lower('İ') is "i", Python's is "i̇" (i and a
@@ -531,13 +535,43 @@ def test_search_walk_ascii_prefilter_keeps_every_folded_match(db, term):
         bodies.remove("PRUN\u0130NG trees")
     event = EventFactory(start_date=datetime.date(2022, 1, 1))
     notes = [NoteFactory(event=event, body=b, visibility="public") for b in bodies]
-    expected = sorted(n.pk for n in notes if term in backend.fold(n.body))
+    # In the title, and split across the title and the body (never one word there).
+    notes.append(NoteFactory(event=event, title="PRUNING the KILO", body="x", visibility="public"))
+    notes.append(NoteFactory(event=event, title="prun", body="ing trees", visibility="public"))
+    expected = sorted(n.pk for n in notes if term in backend.fold(f"{n.title}\n{n.body}"))
     assert expected
     anonymous = AnonymousUser()
     gate = journal_search.results_queryset("note", anonymous, journal_search.Criteria(terms=[]))
     walked = backend.newest_first_ids(backend.BY_KIND["note"], gate, [term], 100, scan=True)
     assert sorted(walked) == expected
-    assert note_ids(Client(), term) == expected
+    assert note_ids(Client(), f'"{term}"') == expected
+
+
+@pytest.mark.database("sqlite")
+def test_search_walk_decides_from_the_counted_ids_without_sampling_the_index(db):
+    """Past the cap the page's count already holds the first matches in index order;
+    the walk reads how common the word is off them (no sample query of the index),
+    and still returns the sorted query's first page."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.test.utils import CaptureQueriesContext
+
+    from talks import search as journal_search
+
+    event = EventFactory(start_date=datetime.date(2023, 9, 1))
+    for i in range(260):
+        NoteFactory(event=event, body=f"common word {i}", visibility="public")
+    anonymous = AnonymousUser()
+    criteria = journal_search.Criteria(terms=["common"])
+    ids = journal_search.result_ids("note", anonymous, criteria)
+    assert ids == sorted(ids) and len(ids) == 260
+    searchable = backend.BY_KIND["note"]
+    with CaptureQueriesContext(connection) as queries, connection.cursor() as cursor:
+        assert backend._walk_scans(cursor, searchable, ["common"], 20, matched=ids) is True
+    assert len(queries) == 1 and "MATCH" not in queries[0]["sql"]
+    gate = journal_search.gate("note", anonymous, criteria)
+    expected = list(journal_search.results_queryset("note", anonymous, criteria).values_list(
+        "pk", flat=True)[:20])  # fmt: skip
+    assert backend.newest_first_ids(searchable, gate, ["common"], 20, matched=ids) == expected
 
 
 def test_search_compiled_anonymous_gate_never_serves_a_signed_in_owner(client, db, settings):
