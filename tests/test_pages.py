@@ -1,5 +1,6 @@
 """Public pages render what a visitor expects, Korean included, and nothing private."""
 
+import html as htmllib
 import io
 
 import pytest
@@ -92,12 +93,20 @@ def test_timeline_filters_by_year_kind_country_and_tag(client, journal):
 
 @pytest.mark.parametrize(
     "query",
-    ["year=abc", "kind=banquet", "country=XX", "year=99999999999999999999", "tag=" + "x" * 10000],
-)
+    [
+        "year=abc", "kind=banquet", "country=XX", "country=us", "country=" + "K" * 10000,
+        "year=99999999999999999999", "tag=" + "x" * 10000,
+    ],
+)  # fmt: skip
 def test_timeline_bad_filter_is_a_400_page_with_the_reason(client, journal, query):
     html = page(client, f"/events/?{query}", status=400)
     assert "Some filters could not be used" in html
     assert "NeurIPS 2022" not in html.split("Some filters could not be used")[1]
+
+
+def test_timeline_unknown_country_says_so(client, journal):
+    html = htmllib.unescape(page(client, "/events/?country=XX", status=400))
+    assert "Country: Select a valid choice. XX is not one of the available choices." in html
 
 
 @pytest.mark.parametrize(
