@@ -126,11 +126,30 @@ def parse_terms(query):
 # --------------------------------------------------------------------------- SQL
 
 
+def _raw_document_sql(searchable, row=None):
+    """SQLite SQL of a row's searched fields joined as stored, not folded."""
+    prefix = f"{row}." if row else ""
+    return " || char(10) || ".join(f"coalesce({prefix}{field}, '')" for field in searchable.fields)
+
+
 def _document_sql(searchable, row=None):
     """SQLite SQL of the folded document of a row (`row` is "new"/"old" in triggers)."""
-    prefix = f"{row}." if row else ""
-    parts = [f"coalesce({prefix}{field}, '')" for field in searchable.fields]
-    return "cj_fold(" + " || char(10) || ".join(parts) + ")"
+    return f"cj_fold({_raw_document_sql(searchable, row)})"
+
+
+def _contains_sql(searchable, row):
+    """SQLite SQL testing that a row's folded document contains the term `%s`.
+
+    The same answer as `instr(cj_fold(…), %s) > 0`, the fold the index is built
+    with, without handing the folded text back to SQLite: ~7 µs a record
+    instead of ~10.6 at 500 characters.
+    """
+    return f"cj_contains({_raw_document_sql(searchable, row)}, %s)"
+
+
+def contains_folded(text, term):
+    """1 if the folded `text` contains `term` (already folded), else 0 (`cj_contains`)."""
+    return int(text is not None and term in fold(text))
 
 
 DOCUMENT_COLUMN = "search_document"
@@ -355,10 +374,9 @@ def index_driven_ids_sql(searchable, gate, terms, limit):
         params.append(other)
     join = ""
     if text_terms:
-        document = _document_sql(searchable, "d")
         join = f"CROSS JOIN {searchable.table} d ON d.id = g.pk "
         for term in text_terms:
-            where.append(f"instr({document}, %s) > 0")
+            where.append(_contains_sql(searchable, "d"))
             params.append(term)
     sql = (
         f"SELECT g.pk FROM {driver} CROSS JOIN ({gate_sql}) g ON g.pk = {driver}.rowid "
@@ -368,7 +386,7 @@ def index_driven_ids_sql(searchable, gate, terms, limit):
 
 
 # A mix of long and short terms on SQLite: the short terms' matches drive when
-# there are at most this many of them (each costs a cj_fold of its text, ~10 µs).
+# there are at most this many of them (each costs a fold of its text, ~7 µs).
 SQLITE_SHORT_DRIVER_ROWS = 2000
 
 
@@ -383,7 +401,7 @@ def _sqlite_plan(db, searchable, terms):
     the lists of every pair starting with it, so `벤 pruning` took 16 s and
     `의 transformer` a minute. So the short terms drive when they have few matches
     (counted up to the threshold, < 1 ms), the long terms otherwise, and the
-    other side is tested on each candidate's folded text (`cj_fold`, the function
+    other side is tested on each candidate's folded text (`cj_contains`: the fold
     the index is built with, so the answer is the same).
     """
     matches = _matches(searchable, terms)
@@ -444,7 +462,7 @@ def _ascii_prefilter(searchable, row, term):
     those, "İ" folds to "i" and a combining dot, so it can only complete a
     term that ends in "i". LIKE on each field runs in C without copying the
     text (`instr(lower(…))` of the joined fields cost three times as much);
-    `cj_fold` still decides. None for a term with other characters (Hangul
+    `cj_contains` still decides. None for a term with other characters (Hangul
     may be stored decomposed) or a line break (it could span two fields).
     """
     if not term.isascii() or "\n" in term:
@@ -512,7 +530,7 @@ def newest_first_ids(searchable, gate, terms, limit, scan=None, matched=None):
     plan: events by date, their records, the gate (a visible_to queryset,
     flattened into the join), then the test for the terms: the index's list
     of matches, or for very common words the folded text itself (the same
-    `cj_fold` the index is built with, so the answers are the same).
+    fold the index is built with, `cj_contains`, so the answers are the same).
     `scan` forces one of the two (the tests check both); None chooses, from
     `matched` (the ids of the capped count, in the index's order) when given.
     PostgreSQL plans the same walk itself once told not to read every match
@@ -530,22 +548,20 @@ def newest_first_ids(searchable, gate, terms, limit, scan=None, matched=None):
         if scan is None:
             scan = _walk_scans(cursor, searchable, terms, limit, matched)
         if scan:
-            document = _document_sql(searchable, "n")
             for term in terms:
                 prefilter = _ascii_prefilter(searchable, "n", term)
                 if prefilter:
                     conditions.append(prefilter[0])
                     params.extend(prefilter[1])
-                conditions.append(f"instr({document}, %s) > 0")
+                conditions.append(_contains_sql(searchable, "n"))
                 params.append(term)
         else:
             *matches, text_terms = _sqlite_plan(gate.db, searchable, terms)
             for table, match in matches:
                 conditions.append(f"+n.id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)")
                 params.append(match)
-            document = _document_sql(searchable, "n")
             for term in text_terms:
-                conditions.append(f"instr({document}, %s) > 0")
+                conditions.append(_contains_sql(searchable, "n"))
                 params.append(term)
         if searchable.kind == "event":
             source, date = f"{searchable.table} n", "n.start_date"
@@ -619,8 +635,7 @@ def containing_all(searchable, queryset, terms, grams=True, indexed=True):
         *matches, text_terms = _sqlite_plan(queryset.db, searchable, terms)
         if text_terms:
             (table, match), *_ = matches
-            document = _document_sql(searchable, "d")
-            tests = " AND ".join(f"instr({document}, %s) > 0" for _ in text_terms)
+            tests = " AND ".join(_contains_sql(searchable, "d") for _ in text_terms)
             return queryset.filter(
                 pk__in=RawSQL(
                     f"SELECT d.id FROM {searchable.table} d "
@@ -698,6 +713,7 @@ def register_functions(sender, connection, **kwargs):
     """connection_created handler: the folding functions the SQLite triggers call."""
     if connection.vendor == "sqlite":
         connection.connection.create_function("cj_fold", 1, fold, deterministic=True)
+        connection.connection.create_function("cj_contains", 2, contains_folded, deterministic=True)
         connection.connection.create_function("cj_grams", 1, char_pairs, deterministic=True)
 
 
