@@ -547,6 +547,58 @@ def test_search_walk_ascii_prefilter_keeps_every_folded_match(db, term):
     assert note_ids(Client(), f'"{term}"') == expected
 
 
+HANGUL_RAW = [
+    ("벤지오 교수", ""),
+    (unicodedata.normalize("NFD", "벤지오의 강연"), ""),
+    ("베\u11ab지오", ""),  # 베 + ᆫ: NFC makes 벤지오
+    ("의\u11ab 자리", ""),  # 의 + ᆫ: NFC makes 읜, so no 의
+    ("의견", ""),
+    ("에서\u11a8", ""),  # 서 + ᆨ: 석, so no 에서
+    ("강여\u11ab", ""),  # 강연
+    ("\u3142\u3154\u3134", ""),  # compatibility jamo ㅂㅔㄴ: never 벤
+    ("연", "강"),  # 강 ends the title, 연 starts the body: not 강연
+    ("", "벤치"),
+    ("에서", "강\u0301연"),  # a combining mark between: not 강연
+    ("비어 있음", ""),
+]
+
+
+@pytest.mark.database("sqlite")
+@pytest.mark.parametrize("term", ["벤", "의", "벤지오", "강연", "에서", "서", "읜", "석"])
+def test_search_hangul_test_in_sql_is_the_fold(db, term):
+    """The walk's and the mixed plan's test for a term of Hangul syllables decides in
+    SQL (LIKE, GLOB) where that is exact and asks the fold otherwise: on text stored
+    decomposed, with jamo that NFC composes into the term's last syllable, with
+    compatibility jamo and across the title and the body, it finds exactly what
+    folding finds."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from talks import search as journal_search
+
+    event = EventFactory(start_date=datetime.date(2021, 6, 1))
+    notes = []
+    for body, title in HANGUL_RAW:
+        note = NoteFactory(event=event, title="x", body="x", visibility="public")
+        with connection.cursor() as cursor:  # as stored by raw SQL: not normalised
+            cursor.execute(
+                "UPDATE talks_note SET title = %s, body = %s WHERE id = %s", [title, body, note.pk]
+            )
+        notes.append((note.pk, title, body))
+    expected = sorted(pk for pk, title, body in notes if term in backend.fold(f"{title}\n{body}"))
+    searchable = backend.BY_KIND["note"]
+    test, params = backend._term_test(searchable, "d", term)
+    with connection.cursor() as cursor:
+        sql = f"SELECT d.id FROM talks_note d WHERE {test} ORDER BY d.id"  # noqa: S608
+        cursor.execute(sql, params)
+        assert [row[0] for row in cursor.fetchall()] == expected
+    gate = journal_search.results_queryset(
+        "note", AnonymousUser(), journal_search.Criteria(terms=[])
+    )
+    walked = backend.newest_first_ids(searchable, gate, [term], 100, scan=True)
+    assert sorted(walked) == expected
+    assert note_ids(Client(), term) == expected
+
+
 @pytest.mark.database("sqlite")
 def test_search_walk_decides_from_the_counted_ids_without_sampling_the_index(db):
     """Past the cap the page's count already holds the first matches in index order;
