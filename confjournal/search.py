@@ -427,9 +427,11 @@ def _sqlite_plan(db, searchable, terms):
 # match into an IN list costs about 0.15 µs plus 0.08 µs per further token of
 # its phrase; checking one record's text directly costs about 15 µs.
 LIST_COST_US, TOKEN_COST_US, SCAN_COST_US = 0.15, 0.08, 15.0
-# An ASCII term is first looked for with LIKE on each field (`_ascii_prefilter`).
-ASCII_SCAN_COST_US = 3.0
 DENSITY_SAMPLE = 200
+# How many records the walk may expect to check before the index's list is the
+# better way: ~2-7 µs a record (LIKE and GLOB for ASCII and Hangul terms, the
+# Python fold for others), so a few milliseconds at most.
+SCAN_RECORDS = 2000
 # Without a better guess, the share of records the gate (visibility, filters) keeps.
 GATE_KEEPS = 0.5
 
@@ -543,49 +545,41 @@ def _term_test(searchable, row, term):
     return contains, [term]
 
 
-def _walk_scans(cursor, searchable, terms, limit, matched=None):
+def _walk_scans(cursor, searchable, terms, limit, span=None):
     """Whether checking each record's text beats building the index's list of matches.
 
     A word in most records is found within a few dozen records of a walk, while
     listing its matches reads tens of thousands of them; a rarer word is the
-    other way round. How dense the matches are tells which: `matched`, the ids
-    the capped count found (the index yields them in id order, so they are every
-    match in the gate up to the largest), or else the index's first
-    DENSITY_SAMPLE matches, with the gate assumed to keep half of them.
+    other way round. With `span`, the capped count's (count, lowest id, highest
+    id), the decision needs no query: the index yields matches in id order, so
+    the count's matches lie in that range and the walk can expect to check
+    about `limit` / (count / range) records; it does when that is at most
+    SCAN_RECORDS (a few ms with the tests in C). Without it, the index's first
+    DENSITY_SAMPLE matches are read, with the gate assumed to keep half of them.
     """
-    if matched and len(matched) >= DENSITY_SAMPLE:
-        cursor.execute(
-            # Separate subqueries: SQLite answers a lone min() or max() from the index.
-            f"SELECT (SELECT min(id) FROM {searchable.table}), "
-            f"(SELECT max(id) FROM {searchable.table})"
-        )
-        first, last = cursor.fetchone()
-        if first is None:
-            return False
-        shown = len(matched) / max(1, max(matched) - first + 1)
-        density = shown / GATE_KEEPS
-    else:
-        (driver, match), *_ = _matches(searchable, terms)
-        sample = f"(SELECT rowid FROM {driver} WHERE {driver} MATCH %s LIMIT {DENSITY_SAMPLE})"
-        cursor.execute(
-            f"SELECT (SELECT count(*) FROM {sample}), (SELECT max(rowid) FROM {sample}), "
-            f"(SELECT min(id) FROM {searchable.table}), (SELECT max(id) FROM {searchable.table})",
-            [match, match],
-        )
-        sampled, reach, first, last = cursor.fetchone()
-        if not sampled or sampled < DENSITY_SAMPLE or first is None:
-            return False
-        density = sampled / max(1, reach - first + 1)
-        shown = density * GATE_KEEPS
+    if span and span[0] and span[1] is not None:
+        count, low, high = span
+        return limit * (high - low + 1) / count <= SCAN_RECORDS
+    (driver, match), *_ = _matches(searchable, terms)
+    sample = f"(SELECT rowid FROM {driver} WHERE {driver} MATCH %s LIMIT {DENSITY_SAMPLE})"
+    cursor.execute(
+        # Separate subqueries: SQLite answers a lone min() or max() from the index.
+        f"SELECT (SELECT count(*) FROM {sample}), (SELECT max(rowid) FROM {sample}), "
+        f"(SELECT min(id) FROM {searchable.table}), (SELECT max(id) FROM {searchable.table})",
+        [match, match],
+    )
+    sampled, reach, first, last = cursor.fetchone()
+    if not sampled or sampled < DENSITY_SAMPLE or first is None:
+        return False
+    density = sampled / max(1, reach - first + 1)
     matches = density * (last - first + 1)
     tokens = sum(_tokens(term) for term in terms)
     list_cost = matches * (LIST_COST_US + TOKEN_COST_US * (tokens - 1))
-    per_record = ASCII_SCAN_COST_US if all(term.isascii() for term in terms) else SCAN_COST_US
-    scan_cost = limit / shown * per_record
+    scan_cost = limit / (density * GATE_KEEPS) * SCAN_COST_US
     return scan_cost < list_cost
 
 
-def newest_first_ids(searchable, gate, terms, limit, scan=None, matched=None):
+def newest_first_ids(searchable, gate, terms, limit, scan=None, span=None):
     """SQLite: the first `limit` ids of `gate` containing every term, newest event first.
 
     For a word in thousands of records, walking events newest first and
@@ -596,7 +590,7 @@ def newest_first_ids(searchable, gate, terms, limit, scan=None, matched=None):
     of matches, or for very common words the folded text itself (the same
     fold the index is built with, `cj_contains`, so the answers are the same).
     `scan` forces one of the two (the tests check both); None chooses, from
-    `matched` (the ids of the capped count, in the index's order) when given.
+    `span` (the capped count's count, lowest and highest id) when given.
     PostgreSQL plans the same walk itself once told not to read every match
     (see `_postgres_walk`). Returns None without terms.
     """
@@ -610,7 +604,7 @@ def newest_first_ids(searchable, gate, terms, limit, scan=None, matched=None):
     with connections[gate.db].cursor() as cursor:
         conditions, params = [], []
         if scan is None:
-            scan = _walk_scans(cursor, searchable, terms, limit, matched)
+            scan = _walk_scans(cursor, searchable, terms, limit, span)
         if scan:
             for term in terms:
                 test, test_params = _term_test(searchable, "n", term)
@@ -646,37 +640,32 @@ def _postgres_walk(searchable, gate, terms, limit):
 
     For a short or common term PostgreSQL underestimates how many records
     match, reads every one of them and sorts them (a second or more for a
-    one-character term). This walks the event dates newest first instead, a
-    few dates at a time (doubling), and asks for the matches of those dates
-    only, which PostgreSQL answers through the date index; it stops as soon
-    as `limit` ids are found. Date ranges never split a date, so the order
-    (newest event first, then newest id) is the one the sorted query gives.
-    The terms are tested on each record's stored document (`strpos`, never an
-    index): the walk runs only past the count cap, so every term is common,
-    and a trigram index scan would read a word's whole list for each step.
+    one-character term). This walks the event dates newest first instead, in
+    one query: the distinct dates in order, and for each (LATERAL) the matches
+    of that date, which PostgreSQL answers through the date index; the LIMIT
+    stops the walk as soon as `limit` ids are found (an incremental sort keeps
+    the dates' order and sorts each date's few ids). The terms are tested on
+    each record's stored document (`strpos`, never an index): the walk runs
+    only past the count cap, so every term is common, and a trigram index
+    scan would read a word's whole list for each date. One query, whatever
+    the number of dates it walks.
     """
-    connection = connections[gate.db]
     date = "start_date" if searchable.kind == "event" else "event__start_date"
-    matching = containing_all(searchable, gate, terms, indexed=False).order_by(f"-{date}", "-pk")
-    ids, before, span = [], None, 8
-    with connection.cursor() as cursor:
-        while len(ids) < limit:
-            # Bounds only: no record is read here, whatever its visibility.
-            cursor.execute(
-                "SELECT min(start_date) FROM (SELECT DISTINCT start_date FROM events_event "
-                "WHERE %s::date IS NULL OR start_date < %s::date "
-                "ORDER BY start_date DESC LIMIT %s) AS dates",
-                [before, before, span],
-            )
-            (oldest,) = cursor.fetchone()
-            if oldest is None:
-                break
-            chunk = matching.filter(**{f"{date}__gte": oldest})
-            if before is not None:
-                chunk = chunk.filter(**{f"{date}__lt": before})
-            ids += chunk.values_list("pk", flat=True)[: limit - len(ids)]
-            before, span = oldest, span * 2
-    return ids
+    matching = (
+        containing_all(searchable, gate, terms, indexed=False)
+        .filter(**{date: RawSQL("dates.start_date", ())})
+        .order_by()
+        .values("pk")
+    )
+    sql, params = matching.query.sql_with_params()
+    with connections[gate.db].cursor() as cursor:
+        cursor.execute(
+            "SELECT found.pk FROM (SELECT DISTINCT start_date FROM events_event) AS dates "
+            f"CROSS JOIN LATERAL ({sql}) AS found "
+            "ORDER BY dates.start_date DESC, found.pk DESC LIMIT %s",
+            [*params, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def prepared(searchable, queryset):

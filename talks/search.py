@@ -146,16 +146,23 @@ def capped_ids_sql(kind, user, criteria):
     return queryset.query.sql_with_params()
 
 
-def counts(kinds, user, criteria):
-    """The number of results of each kind (up to the cap + 1), in one query."""
+def spans(kinds, user, criteria):
+    """{kind: (count, lowest id, highest id)} of each kind's results, counted up to the
+    cap + 1, in one query. Past the cap the lowest and highest ids tell the walk how
+    common the words are (see `walk_for`)."""
     parts, params = [], []
     for kind in kinds:
         sql, query_params = capped_ids_sql(kind, user, criteria)
-        parts.append(f"SELECT %s, COUNT(*) FROM ({sql}) AS {kind}_results")
+        parts.append(f"SELECT %s, COUNT(*), MIN(pk), MAX(pk) FROM ({sql}) AS {kind}_results")
         params.extend([kind, *query_params])
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
-        return dict(cursor.fetchall())
+        return {kind: (count, low, high) for kind, count, low, high in cursor.fetchall()}
+
+
+def counts(kinds, user, criteria):
+    """The number of results of each kind (up to the cap + 1), in one query."""
+    return {kind: span[0] for kind, span in spans(kinds, user, criteria).items()}
 
 
 def count(kind, user, criteria):
@@ -189,7 +196,8 @@ def fetch_results(kind, user, criteria, ids, start, stop):
         return fetch(kind, user, queryset, start, stop)
     # Built only if the walk cannot be used (building it costs ~1 ms).
     queryset = partial(results_queryset, kind, user, criteria)
-    return fetch(kind, user, queryset, start, stop, walk_for(kind, user, criteria, len(ids), ids))
+    span = (len(ids), min(ids), max(ids))
+    return fetch(kind, user, queryset, start, stop, walk_for(kind, user, criteria, span))
 
 
 def fetch(kind, user, queryset, start, stop, walk=None):
@@ -198,20 +206,20 @@ def fetch(kind, user, queryset, start, stop, walk=None):
     The ids are sorted on a narrow query first, so the wide rows of the
     related records are read only for the page shown (through `visible_to`
     again: the display query is a public query like any other). `walk` is given when a
-    search has more results than the count cap: (terms, gate, filtered, matched), where
+    search has more results than the count cap: (terms, gate, filtered, span), where
     `gate` is the same search without the terms (visible_to and the filters) and
-    `matched` the capped count's ids or None. The
+    `span` the capped count's (count, lowest id, highest id) or None. The
     backend then walks the index newest event first within the gate, so the
     order is the same and the privacy gate is the same.
     """
     ids = None
     if walk:
-        terms, gate, filtered, matched = walk
+        terms, gate, filtered, span = walk
         # With a filter, walking the newest events may pass many records the
         # filter turns away: only the index's list of matches is worth it then.
         scan = False if filtered else None
         ids = backend.newest_first_ids(
-            backend.BY_KIND[kind], gate, terms, stop, scan=scan, matched=matched
+            backend.BY_KIND[kind], gate, terms, stop, scan=scan, span=span
         )
     if ids is None:
         if callable(queryset):
@@ -224,12 +232,18 @@ def fetch(kind, user, queryset, start, stop, walk=None):
     return [records[pk] for pk in ids if pk in records]
 
 
-def walk_for(kind, user, criteria, count, ids=None):
-    """The `walk` argument of `fetch` for a search with `count` results (`ids`, from
-    `result_ids`, when known: they tell the walk how common the words are)."""
+def walk_for(kind, user, criteria, span):
+    """The `walk` argument of `fetch` for a search whose capped count came out as
+    `span`, (count, lowest id, highest id) as `spans` gives it, or a bare count."""
+    count = span[0] if isinstance(span, tuple) else span
     if count <= count_cap() or not criteria.terms:
         return None
-    return criteria.terms, gate(kind, user, criteria), _filtered(criteria), ids
+    return (
+        criteria.terms,
+        gate(kind, user, criteria),
+        _filtered(criteria),
+        span if isinstance(span, tuple) else None,
+    )
 
 
 def gate(kind, user, criteria):

@@ -329,11 +329,11 @@ def search(request):
         context["page_obj"] = page
         context["groups"] = [journal_search.Group(kind, count, results)] if count else []
     else:
-        counts = journal_search.counts(kinds, user, criteria)
+        spans = journal_search.spans(kinds, user, criteria)
         context["groups"] = [
             journal_search.Group(
                 kind,
-                counts[kind],
+                spans[kind][0],
                 journal_search.fetch(
                     kind,
                     user,
@@ -341,11 +341,11 @@ def search(request):
                     lambda kind=kind: journal_search.results_queryset(kind, user, criteria),
                     0,
                     journal_search.GROUP_SIZE,
-                    journal_search.walk_for(kind, user, criteria, counts[kind]),
+                    journal_search.walk_for(kind, user, criteria, spans[kind]),
                 ),
             )
             for kind in kinds
-            if counts.get(kind)
+            if spans.get(kind, (0,))[0]
         ]
     for group in context["groups"]:
         journal_search.with_snippets(group.kind, group.results, criteria.terms)

@@ -101,6 +101,34 @@ def test_public_page_query_count_does_not_grow(
     assert response.status_code == 200
 
 
+SEARCHES = {
+    # The count of every kind (with each one's lowest and highest id), then each
+    # kind's first five and their display rows (talks: and their speakers).
+    "/search/?q=body": 3,
+    # The capped count's ids, the page's ids in order, the page's rows.
+    "/search/?q=body&type=note": 3,
+    "/search/?q=talk": 4,
+}
+
+
+@pytest.mark.parametrize("cap", [1000, 3])
+@pytest.mark.parametrize("size", [2, 5])
+@pytest.mark.parametrize(("url", "queries"), SEARCHES.items())
+def test_search_query_count_is_the_same_past_the_count_cap(
+    client, django_assert_num_queries, settings, cap, size, url, queries
+):
+    """Under the cap the results are sorted from the count's ids; past it the page walks
+    events newest first, deciding how from the count alone: the same number of queries."""
+    settings.SEARCH_COUNT_CAP = cap
+    build_journal(size)
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+    assert response.status_code == 200
+    # Every one of these searches finds more than three records, fewer than 1,000.
+    assert ("3+" in response.content.decode()) == (cap == 3)
+    assert "1,000+" not in response.content.decode()
+
+
 DETAIL_PAGES = {
     # model, filter for the record shown, queries
     "talk": (Talk, {}, 8),

@@ -600,10 +600,11 @@ def test_search_hangul_test_in_sql_is_the_fold(db, term):
 
 
 @pytest.mark.database("sqlite")
-def test_search_walk_decides_from_the_counted_ids_without_sampling_the_index(db):
-    """Past the cap the page's count already holds the first matches in index order;
-    the walk reads how common the word is off them (no sample query of the index),
-    and still returns the sorted query's first page."""
+def test_search_walk_decides_from_the_capped_count_without_a_query(db):
+    """Past the cap the count already tells how common the words are: its matches come
+    in id order, so (count, lowest id, highest id) give their density. The walk decides
+    from that without a query of its own, so a search costs as many queries past the
+    cap as under it, and still returns the sorted query's first page."""
     from django.contrib.auth.models import AnonymousUser
     from django.test.utils import CaptureQueriesContext
 
@@ -614,16 +615,21 @@ def test_search_walk_decides_from_the_counted_ids_without_sampling_the_index(db)
         NoteFactory(event=event, body=f"common word {i}", visibility="public")
     anonymous = AnonymousUser()
     criteria = journal_search.Criteria(terms=["common"])
+    (span,) = journal_search.spans(["note"], anonymous, criteria).values()
     ids = journal_search.result_ids("note", anonymous, criteria)
-    assert ids == sorted(ids) and len(ids) == 260
+    assert span == (260, min(ids), max(ids))
     searchable = backend.BY_KIND["note"]
     with CaptureQueriesContext(connection) as queries, connection.cursor() as cursor:
-        assert backend._walk_scans(cursor, searchable, ["common"], 20, matched=ids) is True
-    assert len(queries) == 1 and "MATCH" not in queries[0]["sql"]
+        # Dense: 20 results within ~20 records. Sparse (260 matches spread over a
+        # range of a million ids): the index's list.
+        assert backend._walk_scans(cursor, searchable, ["common"], 20, span) is True
+        sparse = (260, 1, 1_000_000)
+        assert backend._walk_scans(cursor, searchable, ["common"], 20, sparse) is False
+    assert len(queries) == 0
     gate = journal_search.gate("note", anonymous, criteria)
     expected = list(journal_search.results_queryset("note", anonymous, criteria).values_list(
         "pk", flat=True)[:20])  # fmt: skip
-    assert backend.newest_first_ids(searchable, gate, ["common"], 20, matched=ids) == expected
+    assert backend.newest_first_ids(searchable, gate, ["common"], 20, span=span) == expected
 
 
 def test_search_compiled_anonymous_gate_never_serves_a_signed_in_owner(client, db, settings):
