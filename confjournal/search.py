@@ -428,10 +428,12 @@ def _sqlite_plan(db, searchable, terms):
 # its phrase; checking one record's text directly costs about 15 µs.
 LIST_COST_US, TOKEN_COST_US, SCAN_COST_US = 0.15, 0.08, 15.0
 DENSITY_SAMPLE = 200
-# How many records the walk may expect to check before the index's list is the
-# better way: ~2-7 µs a record (LIKE and GLOB for ASCII and Hangul terms, the
-# Python fold for others), so a few milliseconds at most.
-SCAN_RECORDS = 2000
+# What the walk may spend checking records' text before the index's list is the
+# better way, and what one record costs (size L, SQLite 3.40.1, with the gate):
+# ~3 µs for ASCII terms (LIKE), ~10 for others (LIKE, GLOB and the Python fold:
+# a record without a multi-syllable Hangul term pays for several LIKEs).
+SCAN_BUDGET_US = 2000
+ASCII_SCAN_COST_US, TEXT_SCAN_COST_US = 3.0, 10.0
 # Without a better guess, the share of records the gate (visibility, filters) keeps.
 GATE_KEEPS = 0.5
 
@@ -553,13 +555,15 @@ def _walk_scans(cursor, searchable, terms, limit, span=None):
     other way round. With `span`, the capped count's (count, lowest id, highest
     id), the decision needs no query: the index yields matches in id order, so
     the count's matches lie in that range and the walk can expect to check
-    about `limit` / (count / range) records; it does when that is at most
-    SCAN_RECORDS (a few ms with the tests in C). Without it, the index's first
+    about `limit` / (count / range) records; it does when that costs at most
+    SCAN_BUDGET_US (2 ms). Without it, the index's first
     DENSITY_SAMPLE matches are read, with the gate assumed to keep half of them.
     """
     if span and span[0] and span[1] is not None:
         count, low, high = span
-        return limit * (high - low + 1) / count <= SCAN_RECORDS
+        ascii_only = all(term.isascii() for term in terms)
+        per_record = ASCII_SCAN_COST_US if ascii_only else TEXT_SCAN_COST_US
+        return limit * (high - low + 1) / count * per_record <= SCAN_BUDGET_US
     (driver, match), *_ = _matches(searchable, terms)
     sample = f"(SELECT rowid FROM {driver} WHERE {driver} MATCH %s LIMIT {DENSITY_SAMPLE})"
     cursor.execute(
