@@ -399,12 +399,18 @@ def render(result):
             "pages (" + ", ".join(f"`{p}`" for p in http["paths"]) + "); a fresh server "
             "for each run, every page requested once before the clock starts.",
             "",
-            "| page cache | requests/s | p50 ms | p99 ms | errors | worker RSS after (MB) |",
+            "| page cache | requests/s | p50 ms | p99 ms | errors "
+            "| worker RSS after, MB (of it the worker's own, RssAnon) |",
             "| --- | ---: | ---: | ---: | ---: | --- |",
         ]
         for label, run in runs:
+            anon = run.get("worker_anon_mb") or [None] * len(run["worker_rss_mb"])
+            memory = ", ".join(
+                f"{rss} ({own})" if own is not None else str(rss)
+                for rss, own in zip(run["worker_rss_mb"], anon, strict=False)
+            )
             lines.append(
                 f"| {label} | {run['requests_per_s']} | {run['p50_ms']} | {run['p99_ms']} | "
-                f"{run['errors']} | {', '.join(str(r) for r in run['worker_rss_mb'])} |"
+                f"{run['errors']} | {memory} |"
             )
     return "\n".join(lines)
