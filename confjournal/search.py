@@ -375,10 +375,9 @@ def index_driven_ids_sql(searchable, gate, terms, limit):
     join = ""
     if text_terms:
         join = f"CROSS JOIN {searchable.table} d ON d.id = g.pk "
-        for term in text_terms:
-            test, test_params = _term_test(searchable, "d", term)
-            where.append(test)
-            params.extend(test_params)
+        test, test_params = _terms_test(searchable, "d", text_terms)
+        where.append(test)
+        params.extend(test_params)
     sql = (
         f"SELECT g.pk FROM {driver} CROSS JOIN ({gate_sql}) g ON g.pk = {driver}.rowid "
         f"{join}WHERE {' AND '.join(where)} LIMIT %s"
@@ -472,33 +471,33 @@ def _ascii_prefilter(searchable, row, term):
     """
     if not term.isascii() or "\n" in term:
         return None
-    needles = [(_like_pattern(term), " ESCAPE '\\'")]
+    tests = [_any_field(searchable, row, "LIKE", _like_pattern(term), " ESCAPE '\\'")]
     for special, ascii_char in FOLDS_TO_ASCII.items():
         if ascii_char in term and (special != "\u0130" or term.endswith("i")):
-            needles.append((f"%{special}%", ""))
-    tests, params = [], []
-    for field in searchable.fields:
-        for pattern, escape in needles:
-            tests.append(f"{row}.{field} LIKE %s{escape}")
-            params.append(pattern)
-    return "(" + " OR ".join(tests) + ")", params
+            tests.append(_any_field(searchable, row, "LIKE", f"%{special}%"))
+    return "(" + " OR ".join(sql for sql, _ in tests) + ")", [p for _, ps in tests for p in ps]
 
 
 HANGUL_SYLLABLES = range(0xAC00, 0xD7A4)
 # Trailing consonant jamo: NFC composes one into a preceding syllable without one.
 TRAILING_JAMO = "[\u11a8-\u11c2]"
-TRAILING_JAMO_SET = {chr(code) for code in range(0x11A8, 0x11C3)}
+
+
+def _trailing(syllable):
+    """The index (1-27) of a Hangul syllable's trailing consonant, 0 when it has none."""
+    return (ord(syllable) - HANGUL_SYLLABLES.start) % 28
 
 
 def _final_jamo(syllable):
     """The last jamo of a Hangul syllable's decomposition: trailing consonant, else vowel."""
     index = ord(syllable) - HANGUL_SYLLABLES.start
-    trailing = index % 28
+    trailing = _trailing(syllable)
     return chr(0x11A7 + trailing) if trailing else chr(0x1161 + index // 28 % 21)
 
 
-def _any_field(searchable, row, operator, pattern):
-    tests = " OR ".join(f"{row}.{field} {operator} %s" for field in searchable.fields)
+def _any_field(searchable, row, operator, pattern, suffix=""):
+    """(sql, params): `operator` `pattern` holds for one of the row's searched fields."""
+    tests = " OR ".join(f"{row}.{field} {operator} %s{suffix}" for field in searchable.fields)
     return f"({tests})", [pattern] * len(searchable.fields)
 
 
@@ -519,7 +518,7 @@ def _hangul_test(searchable, row, term):
         return None
     holds, holds_params = _any_field(searchable, row, "LIKE", f"%{term}%")
     sure, sure_params = holds, holds_params
-    if _final_jamo(term[-1]) not in TRAILING_JAMO_SET:
+    if not _trailing(term[-1]):
         composes, composes_params = _any_field(searchable, row, "GLOB", f"*{term}{TRAILING_JAMO}*")
         sure, sure_params = f"({holds} AND NOT {composes})", [*holds_params, *composes_params]
     maybe, maybe_params = [holds], [*holds_params]
@@ -545,6 +544,16 @@ def _term_test(searchable, row, term):
     if prefilter:
         return f"({prefilter[0]} AND {contains})", [*prefilter[1], term]
     return contains, [term]
+
+
+def _terms_test(searchable, row, terms):
+    """(sql, params) true when the row's folded document contains every term."""
+    tests, params = [], []
+    for term in terms:
+        test, test_params = _term_test(searchable, row, term)
+        tests.append(test)
+        params.extend(test_params)
+    return " AND ".join(tests), params
 
 
 def _walk_scans(cursor, searchable, terms, limit, span=None):
@@ -610,17 +619,16 @@ def newest_first_ids(searchable, gate, terms, limit, scan=None, span=None):
         if scan is None:
             scan = _walk_scans(cursor, searchable, terms, limit, span)
         if scan:
-            for term in terms:
-                test, test_params = _term_test(searchable, "n", term)
-                conditions.append(test)
-                params.extend(test_params)
+            test, test_params = _terms_test(searchable, "n", terms)
+            conditions.append(test)
+            params.extend(test_params)
         else:
             *matches, text_terms = _sqlite_plan(gate.db, searchable, terms)
             for table, match in matches:
                 conditions.append(f"+n.id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)")
                 params.append(match)
-            for term in text_terms:
-                test, test_params = _term_test(searchable, "n", term)
+            if text_terms:
+                test, test_params = _terms_test(searchable, "n", text_terms)
                 conditions.append(test)
                 params.extend(test_params)
         if searchable.kind == "event":
@@ -690,13 +698,13 @@ def containing_all(searchable, queryset, terms, grams=True, indexed=True):
         *matches, text_terms = _sqlite_plan(queryset.db, searchable, terms)
         if text_terms:
             (table, match), *_ = matches
-            tests = [_term_test(searchable, "d", term) for term in text_terms]
+            tests, params = _terms_test(searchable, "d", text_terms)
             return queryset.filter(
                 pk__in=RawSQL(
                     f"SELECT d.id FROM {searchable.table} d "
                     f"WHERE d.id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s) "
-                    f"AND {' AND '.join(sql for sql, _ in tests)}",
-                    [match, *(param for _, params in tests for param in params)],
+                    f"AND {tests}",
+                    [match, *params],
                 )
             )
         for table, match in matches:

@@ -160,13 +160,9 @@ def spans(kinds, user, criteria):
         return {kind: (count, low, high) for kind, count, low, high in cursor.fetchall()}
 
 
-def counts(kinds, user, criteria):
-    """The number of results of each kind (up to the cap + 1), in one query."""
-    return {kind: span[0] for kind, span in spans(kinds, user, criteria).items()}
-
-
 def count(kind, user, criteria):
-    return counts([kind], user, criteria).get(kind, 0)
+    (found, _low, _high) = spans([kind], user, criteria)[kind]
+    return found
 
 
 def result_ids(kind, user, criteria):
@@ -234,16 +230,10 @@ def fetch(kind, user, queryset, start, stop, walk=None):
 
 def walk_for(kind, user, criteria, span):
     """The `walk` argument of `fetch` for a search whose capped count came out as
-    `span`, (count, lowest id, highest id) as `spans` gives it, or a bare count."""
-    count = span[0] if isinstance(span, tuple) else span
-    if count <= count_cap() or not criteria.terms:
+    `span`: (count, lowest id, highest id), as `spans` gives it."""
+    if span[0] <= count_cap() or not criteria.terms:
         return None
-    return (
-        criteria.terms,
-        gate(kind, user, criteria),
-        _filtered(criteria),
-        span if isinstance(span, tuple) else None,
-    )
+    return criteria.terms, gate(kind, user, criteria), _filtered(criteria), span
 
 
 def gate(kind, user, criteria):

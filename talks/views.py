@@ -345,7 +345,7 @@ def search(request):
                 ),
             )
             for kind in kinds
-            if spans.get(kind, (0,))[0]
+            if spans[kind][0]
         ]
     for group in context["groups"]:
         journal_search.with_snippets(group.kind, group.results, criteria.terms)

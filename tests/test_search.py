@@ -453,7 +453,7 @@ def test_search_walk_for_common_words_keeps_order_and_privacy(db, settings):
     queryset = journal_search.results_queryset("note", anonymous, criteria)
     count = journal_search.capped_count(queryset)
     assert count == 4
-    walk = journal_search.walk_for("note", anonymous, criteria, count)
+    walk = journal_search.walk_for("note", anonymous, criteria, (count, None, None))
     assert walk is not None
     expected = list(queryset.values_list("pk", flat=True))
     assert len(expected) == 16  # 8 public events x 2 public notes
