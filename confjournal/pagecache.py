@@ -54,6 +54,8 @@ EXTRA_MODELS = ("auth.User",)
 # Vary headers the key already accounts for.
 KEYED_VARY = {"cookie", "accept-language"}
 TRIGGER_PREFIX = "cj_jv_"
+# Pages longer than this (uncompressed) go to the large-page cache as they are.
+LARGE_FROM = 1024 * 1024
 PG_FUNCTION = "cj_journal_version_bump"
 
 
@@ -242,6 +244,19 @@ def _cache():
     return caches[_setting("PAGE_CACHE_ALIAS", "default")]
 
 
+def _large_cache():
+    """Where pages too big to compress cheaply are kept (whole-journal exports), or None."""
+    alias = _setting("PAGE_CACHE_LARGE_ALIAS", None)
+    return caches[alias] if alias else None
+
+
+def clear():
+    """Forget every stored page (tests and benchmarks; a write needs no clearing)."""
+    for cache in (_cache(), _large_cache()):
+        if cache is not None:
+            cache.clear()
+
+
 def _cacheable_request(request):
     if not enabled() or request.method not in ("GET", "HEAD"):
         return False
@@ -286,10 +301,14 @@ class FetchPageMiddleware:
             if version is not None:
                 key = _key(request, version)
                 entry = _cache().get(key)
+                if entry is None and (large := _large_cache()) is not None:
+                    entry = large.get(key)
                 if entry is not None and all(
                     _header_value(request, h) == v for h, v in entry["vary"].items()
                 ):
-                    content = zlib.decompress(entry["content"])
+                    content = entry["content"]
+                    if entry.get("compressed", True):
+                        content = zlib.decompress(content)
                     response = HttpResponse(content, status=entry["status"])
                     for name, value in entry["headers"]:
                         response[name] = value
@@ -311,18 +330,33 @@ class StorePageMiddleware:
         key = getattr(request, "page_cache_key", None)
         if key and self._storable(request, response):
             extra = [h for h in _vary(response) if h not in KEYED_VARY]
-            # Stored compressed (HTML shrinks about tenfold), and only up to
-            # PAGE_CACHE_MAX_BYTES: MAX_ENTRIES x that bounds a worker's cache.
-            content = zlib.compress(response.content, 1)
-            if "*" not in extra and len(content) <= _setting("PAGE_CACHE_MAX_BYTES", 128 * 1024):
-                entry = {
-                    "status": response.status_code,
-                    "content": content,
-                    "headers": list(response.items()),
-                    "vary": {h: _header_value(request, h) for h in extra},
-                }
-                _cache().set(key, entry, _setting("PAGE_CACHE_SECONDS", 3600))
+            if "*" not in extra:
+                self._store(request, response, key, extra)
         return response
+
+    @staticmethod
+    def _store(request, response, key, extra):
+        entry = {
+            "status": response.status_code,
+            "headers": list(response.items()),
+            "vary": {h: _header_value(request, h) for h in extra},
+        }
+        raw = response.content
+        seconds = _setting("PAGE_CACHE_SECONDS", 3600)
+        # A page is stored compressed (HTML shrinks about tenfold), and only up to
+        # PAGE_CACHE_MAX_BYTES: MAX_ENTRIES x that bounds a worker's cache.
+        if len(raw) <= LARGE_FROM:
+            content = zlib.compress(raw, 1)
+            if len(content) <= _setting("PAGE_CACHE_MAX_BYTES", 128 * 1024):
+                _cache().set(key, {**entry, "content": content}, seconds)
+                return
+        # Bigger ones (the BibTeX of every paper is 6.5 MB at size L) would cost
+        # 35 ms to compress and 17 ms to decompress on every hit: they are kept as
+        # they are in a cache of their own with room for a few of them
+        # (LARGE_CACHE_MAX_ENTRIES x PAGE_CACHE_LARGE_BYTES bounds it).
+        large = _large_cache()
+        if large is not None and len(raw) <= _setting("PAGE_CACHE_LARGE_BYTES", 0):
+            large.set(key, {**entry, "content": raw, "compressed": False}, seconds)
 
     @staticmethod
     def _storable(request, response):

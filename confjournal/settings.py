@@ -205,18 +205,27 @@ TAGGIT_CASE_INSENSITIVE = True
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
 PAGE_CACHE_EXCLUDE = ("/admin/", "/i18n/")
-# Pages are stored zlib-compressed; a larger one (the full BibTeX) is not stored,
-# so a worker's cache stays under MAX_ENTRIES x this (about 40 MB).
+# Pages are stored zlib-compressed, up to PAGE_CACHE_MAX_BYTES each, so a
+# worker's cache stays under MAX_ENTRIES x this (about 40 MB). Bigger ones (the
+# BibTeX of every paper, the full calendar of a large journal) are kept
+# uncompressed, up to PAGE_CACHE_LARGE_BYTES each, in a cache with room for
+# CACHE_LARGE_MAX_ENTRIES of them (0 turns that off).
 PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(128 * 1024)))
+PAGE_CACHE_LARGE_BYTES = int(os.environ.get("PAGE_CACHE_LARGE_BYTES", str(16 * 1024 * 1024)))
+_large_entries = int(os.environ.get("CACHE_LARGE_MAX_ENTRIES", "4"))
+PAGE_CACHE_LARGE_ALIAS = "large" if _large_entries > 0 and PAGE_CACHE_LARGE_BYTES > 0 else None
 CACHES = {
     "default": {
         "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
         "LOCATION": os.environ.get("CACHE_LOCATION", "confjournal-pages"),
     }
 }
+CACHES["large"] = {**CACHES["default"], "KEY_PREFIX": "large"}
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # At most this many pages per process (a compressed page is 1-50 KB).
     CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "300"))}
+    CACHES["large"]["LOCATION"] = "confjournal-large-pages"
+    CACHES["large"]["OPTIONS"] = {"MAX_ENTRIES": max(_large_entries, 1)}
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -12,6 +12,7 @@ from talks.models import Note
 from tests.factories import (
     EventFactory,
     NoteFactory,
+    PaperFactory,
     SpeakerFactory,
     StaffFactory,
     TalkFactory,
@@ -31,9 +32,9 @@ def page_cache(settings, django_db_blocker):
         # the version triggers on it, as a migration would; migrate re-creates them.
         pagecache.ensure_triggers(using="default")
     cache = caches[getattr(django_settings, "PAGE_CACHE_ALIAS", "default")]
-    cache.clear()
+    pagecache.clear()
     yield cache
-    cache.clear()
+    pagecache.clear()
     pagecache.close_readers()  # PostgreSQL will not drop a test database still in use
 
 
@@ -315,14 +316,37 @@ def test_triggers_survive_a_migration_that_rebuilds_the_table():
     assert pagecache.triggers_are_current()
 
 
-def test_pages_larger_than_the_cap_are_not_stored(journal, settings):
+def test_pages_larger_than_both_caps_are_not_stored(journal, settings):
     settings.PAGE_CACHE_MAX_BYTES = 100  # compressed bytes: smaller than any page
+    settings.PAGE_CACHE_LARGE_BYTES = 100  # uncompressed: smaller than any page too
     visitor = Client()
     get(visitor, "/talks/")
     assert not getattr(get(visitor, "/talks/"), "page_cache_hit", False)
     settings.PAGE_CACHE_MAX_BYTES = 128 * 1024
     get(visitor, "/talks/")
     assert "Nanoseconds explained" in hit(visitor, "/talks/")
+
+
+def test_a_page_over_the_compressed_cap_is_kept_whole_in_the_large_cache(journal, settings):
+    settings.PAGE_CACHE_MAX_BYTES = 100  # as the BibTeX of a big journal is
+    PaperFactory(event=journal["event"], title="Kept whole")
+    visitor = Client()
+    first = get(visitor, "/papers.bib")
+    assert "Kept whole" in first.content.decode()
+    second = get(visitor, "/papers.bib")
+    assert second.page_cache_hit
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+    assert second["ETag"] == first["ETag"]
+    # It was in the large-page cache: without it, the page is rendered again.
+    caches[django_settings.PAGE_CACHE_LARGE_ALIAS].clear()
+    assert not getattr(get(visitor, "/papers.bib"), "page_cache_hit", False)
+    assert get(visitor, "/papers.bib").page_cache_hit
+    # A write makes it unreachable like any other page.
+    PaperFactory(event=journal["event"], title="Written after the export")
+    third = get(visitor, "/papers.bib")
+    assert not getattr(third, "page_cache_hit", False)
+    assert "Written after the export" in third.content.decode()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import caches
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.models import Count
@@ -27,6 +26,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, include, path, reverse
 
+from confjournal import pagecache
 from confjournal.benchreport import percentile, write_section
 from events.models import Event, Tag
 from talks.models import Note, Speaker, Talk
@@ -238,7 +238,7 @@ class Command(BaseCommand):
         # Warm: the cache on (the default); the first request of each page renders
         # and stores it, the timed ones are hits. The admin is never cached.
         with override_settings(PAGE_CACHE=True):
-            caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")].clear()
+            pagecache.clear()
             warm_visitor = Client()
             for row, (name, url, *_) in zip(rows[: len(public)], public, strict=True):
                 warm = self.time_page("public", name, url, warm_visitor, repeat, adaptive=False)
