@@ -55,6 +55,8 @@ def test_bench_pages_measures_every_page_kind(tmp_path):
     assert rows["framework floor"]["queries"] == 0
     assert rows["timeline"]["queries"] > 0 and rows["timeline"]["bytes"] > 1000
     assert any(name.startswith("event page (") for name in rows)
+    for feed in ("feed of notes", "feed of events"):
+        assert rows[feed]["bytes"] > 1000 and 0 < rows[feed]["queries"] <= 10
     assert any(name.startswith("admin event change") for name in rows)
     # An unchanged export again: a 304 with no body, for the journal version's query.
     assert rows["BibTeX, unchanged (304)"]["bytes"] == 0
