@@ -353,7 +353,7 @@ class StorePageMiddleware:
         # Bigger ones (the BibTeX of every paper is 6.5 MB at size L) would cost
         # 35 ms to compress and 17 ms to decompress on every hit: they are kept as
         # they are in a cache of their own with room for a few of them
-        # (LARGE_CACHE_MAX_ENTRIES x PAGE_CACHE_LARGE_BYTES bounds it).
+        # (CACHE_LARGE_MAX_ENTRIES x PAGE_CACHE_LARGE_BYTES bounds it).
         large = _large_cache()
         if large is not None and len(raw) <= _setting("PAGE_CACHE_LARGE_BYTES", 0):
             large.set(key, {**entry, "content": raw, "compressed": False}, seconds)
