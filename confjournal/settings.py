@@ -36,10 +36,14 @@ def env_list(name, default):
 DEBUG = env_bool("DEBUG")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY and (DATA_DIR / "secret_key").is_file():
+    # The key `make run` made once for this checkout, so manage.py works as typed.
+    SECRET_KEY = (DATA_DIR / "secret_key").read_text().strip()
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set it in the environment (or DEBUG=1 for local work)."
+            "SECRET_KEY is not set. Set it in the environment, run `make run` once "
+            "(it keeps one in data/secret_key), or DEBUG=1 for local work."
         )
     SECRET_KEY = "insecure-debug-only-key"  # noqa: S105 - only ever used with DEBUG=1
 
@@ -70,8 +74,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above WhiteNoise, so static files carry the same policy headers as pages.
     "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "confjournal.middleware.RejectNullCharactersMiddleware",
     # Anonymous page cache (confjournal/pagecache.py): stores here, above the
     # session and CSRF middleware, so it sees the cookies a page sets...
@@ -84,7 +90,6 @@ MIDDLEWARE = [
     # ...and serves from here, once the language is known.
     "confjournal.pagecache.FetchPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout noted during login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

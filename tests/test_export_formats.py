@@ -1,6 +1,6 @@
 """Every export stays well-formed whatever was typed: the Big List of Naughty Strings.
 
-Each line of shared/data/blns goes into the names, titles and texts of an
+Each line of tests/data/blns goes into the names, titles and texts of an
 event's records; each feed, calendar, BibTeX file and recap is then read back
 by an independent parser (feedparser, icalendar, bibtexparser), and must
 parse without error.
@@ -15,8 +15,8 @@ import pytest
 
 from events.models import Booth
 from talks.models import Note, Paper, Talk
+from tests.datafiles import blns_lines
 from tests.factories import EventFactory, SpeakerFactory, UserFactory
-from tests.shared_data import blns_lines
 
 pytestmark = pytest.mark.django_db
 BATCH = 60

@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy, override
 
 from confjournal import html
-from tests.shared_data import blns_lines
+from tests.datafiles import blns_lines
 
 OTHER_VALUES = [
     "",

@@ -3,7 +3,7 @@
 The pages are rendered with the Django test client from the demo journal
 (tests/page_samples.py picks one address per page kind, in English and in
 Korean), written to a temporary folder and checked by one run of vnu.jar
-from npm's `vnu-jar` (`make install` runs `npm ci`).
+from npm's `vnu-jar` (`make test` runs `npm ci`).
 """
 
 import json
@@ -30,7 +30,9 @@ def vnu_errors(files):
     if java is None:
         require_or_skip("java is not installed (apt-get install default-jre-headless)")
     if not VNU.exists():
-        require_or_skip("vnu.jar is missing: run `npm ci` (make install does)")
+        require_or_skip(
+            "vnu.jar is missing: install npm (Debian's npm, or NodeSource's nodejs), then make test"
+        )
     done = subprocess.run(  # noqa: S603 - our own command line
         [java, "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, files)],
         capture_output=True,

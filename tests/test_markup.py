@@ -48,7 +48,7 @@ def test_markdown_reused_converter_renders_as_a_fresh_one_on_every_naughty_strin
     import markdown
 
     from confjournal import markup
-    from tests.shared_data import blns_lines
+    from tests.datafiles import blns_lines
 
     lines = blns_lines()
     # Each line alone, then runs of lines as one document, one after another.

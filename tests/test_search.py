@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from confjournal import search as backend
 from talks.models import Note
+from tests.datafiles import blns_lines
 from tests.factories import (
     BoothFactory,
     EventFactory,
@@ -22,7 +23,6 @@ from tests.factories import (
     UserFactory,
 )
 from tests.schema_changes import widened_note_title
-from tests.shared_data import blns_lines
 
 pytestmark = pytest.mark.django_db
 

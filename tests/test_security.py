@@ -176,6 +176,19 @@ def test_security_headers_on_public_and_admin_pages(admin_client, url):
     }
 
 
+@pytest.mark.parametrize("url", ["/static/css/site.css", "/static/favicon.svg"])
+def test_security_headers_on_static_files(db, client, url):
+    response = client.get(url)
+    response.close()  # a file response: WhiteNoise streams the file
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(("text/css", "image/svg+xml"))
+    headers = {name: response.get(name) for name in HEADERS}
+    assert policy(headers.pop("Content-Security-Policy")) == policy(CSP)
+    assert headers == {
+        name: value for name, value in HEADERS.items() if name != "Content-Security-Policy"
+    }
+
+
 @pytest.fixture
 def logged_event(admin_client, admin_user):
     event = EventFactory(name="NeurIPS 2022", slug="neurips-2022", owner=admin_user)
@@ -353,8 +366,21 @@ def test_settings_refuse_to_load_without_a_secret_key(tmp_path):
     assert result.returncode != 0
     assert result.stderr.strip().splitlines()[-1] == (
         "django.core.exceptions.ImproperlyConfigured: SECRET_KEY is not set. "
-        "Set it in the environment (or DEBUG=1 for local work)."
+        "Set it in the environment, run `make run` once (it keeps one in data/secret_key), "
+        "or DEBUG=1 for local work."
     )
+
+
+def test_manage_py_works_with_the_key_make_run_keeps(tmp_path):
+    """`make run` keeps a key in the data folder; manage.py then needs nothing exported."""
+    env = clean_environment(tmp_path)
+    subprocess.run(["scripts/secret-key"], cwd=ROOT, env=env, check=True)  # noqa: S603
+    key = tmp_path / "secret_key"
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+    assert len(key.read_text().strip()) >= 50
+    result = manage(env, "check")
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
 
 
 def test_settings_refuse_any_host_outside_debug(tmp_path):

@@ -19,7 +19,6 @@ admin's forms would; URL fields get payloads that are valid URLs.
 import html as html_lib
 import itertools
 import unicodedata
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -27,7 +26,7 @@ from django.db import models
 
 from events.models import Booth, Event, Tag
 from talks.models import Note, Paper, Speaker, Talk
-from tests.conftest import require_or_skip
+from tests.datafiles import data_file
 from tests.factories import EventFactory, SpeakerFactory, UserFactory
 from tests.html_checks import PUBLIC_PAGE_TAGS, live_markup
 from tests.public_pages import address, present_pages
@@ -73,7 +72,7 @@ PAYLOADS = [
     "{{ request }} {% debug %}",
 ]
 # The repository's parent folder holds shared/ (in CI too: a clone with shared/ beside it).
-BLNS = Path(__file__).resolve().parents[2] / "shared" / "data" / "blns" / "blns.txt"
+BLNS = data_file("blns", "blns.txt")
 KOREAN = "벤지오 교수님의 강연은 베이지안 신경망을 다시 보게 만들었다 — 트랜스포머 경량화"
 
 
@@ -240,8 +239,6 @@ def test_korean_survives_unchanged_in_every_field(client, db):
 
 
 def blns_lines():
-    if not BLNS.exists():
-        require_or_skip(f"{BLNS} is missing (the repository's parent folder holds shared/)")
     text = BLNS.read_text(encoding="utf-8")
     # Split on newlines only: the list has lines with other line separators inside.
     return [line for line in text.split("\n") if line and not line.startswith("#")]

@@ -44,6 +44,7 @@ ADMIN_USER = "admin"
 ADMIN_PASSWORD = "browser-" + secrets.token_urlsafe(12)
 ARTIFACTS = ROOT / "test-artifacts"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_MISSING = "axe-core is missing: install npm (Debian's or NodeSource's), then make test"
 
 # A CSP violation is reported to the console as an error too; this listener
 # says which directive, so that the failure message names it.

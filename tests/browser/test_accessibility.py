@@ -1,7 +1,7 @@
 """axe-core finds no WCAG 2 A/AA violation on any kind of public page, nor on the admin's
 add-event page, in the light and the dark colour scheme.
 
-axe-core comes from npm (package.json; `make install` runs `npm ci`) and is
+axe-core comes from npm (package.json; `make test` runs `npm ci`) and is
 injected into each page as served by gunicorn; the pages are one of each
 public kind (tests/page_samples.py) from the demo journal, plus the
 event the admin is about to add. Colour contrast is among the rules, so both
@@ -10,7 +10,7 @@ themes are checked.
 
 import pytest
 
-from tests.browser.conftest import ADMIN_PASSWORD, ADMIN_USER, AXE
+from tests.browser.conftest import ADMIN_PASSWORD, ADMIN_USER, AXE, AXE_MISSING
 from tests.conftest import require_or_skip
 from tests.page_samples import REQUIRED_KINDS
 
@@ -40,7 +40,7 @@ def axe_violations(page, url):
     in place (prefers-color-scheme), and axe runs again.
     """
     if not AXE.exists():
-        require_or_skip("axe-core is missing: run `npm ci` (make install does)")
+        require_or_skip(AXE_MISSING)
     page.emulate_media(color_scheme=SCHEMES[0])
     page.goto(url)
     page.add_script_tag(path=AXE)
@@ -91,6 +91,8 @@ def test_axe_does_report_a_violation(context_factory):
     """The check itself works: an image without a text alternative is reported."""
     context, _watch = context_factory(bypass_csp=True)
     page = context.new_page()
+    if not AXE.exists():
+        require_or_skip(AXE_MISSING)
     page.goto("/")
     page.evaluate("""() => { const img = document.createElement("img");
         img.src = "/static/favicon.svg"; document.querySelector("main").append(img); }""")

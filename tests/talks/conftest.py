@@ -2,9 +2,9 @@ import datetime
 
 import pytest
 
+from tests.datafiles import data_file
 from tests.factories import EventFactory, UserFactory
 from tests.sample_journal import build_shared_journal
-from tests.shared_data import shared_file
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def neurips(db):
 @pytest.fixture
 def pretalx():
     """The path of one of the real pretalx export files: pretalx("schedule.xml")."""
-    return lambda name: shared_file("pretalx-neurips22", name)
+    return lambda name: data_file("pretalx-neurips22", name)
 
 
 @pytest.fixture

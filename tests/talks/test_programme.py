@@ -1,6 +1,6 @@
 """Importing a conference programme: the real pretalx export in its three formats.
 
-The files in shared/data/pretalx-neurips22 were written by pretalx itself;
+The files in tests/data/pretalx-neurips22 were written by pretalx itself;
 tests that need a changed programme change a copy of them.
 """
 
@@ -20,8 +20,8 @@ from django.core.management import CommandError, call_command
 from events.models import Event, Tag, TaggedItem
 from talks.models import Note, Speaker, Talk, TalkSpeaker
 from talks.programme import import_programme, parse_programme
+from tests.datafiles import data_file
 from tests.factories import EventFactory, NoteFactory, PaperFactory, SpeakerFactory, TalkFactory
-from tests.shared_data import shared_file
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +120,7 @@ def test_three_formats_give_the_same_talks_speakers_and_times(pretalx):
 
 
 def test_pretalx_json_validates_against_the_frab_schema(pretalx):
-    schema = json.loads(shared_file("frab-schema", "schema.json").read_text())
+    schema = json.loads(data_file("frab-schema", "schema.json").read_text())
     document = json.loads(pretalx("schedule.json").read_text())
 
     jsonschema.Draft6Validator(schema).validate(document)
@@ -191,7 +191,7 @@ def schema2_document(schedule):
 
 def test_flat_schema2_json_is_detected_and_gives_the_same_talks(neurips, pretalx, tmp_path):
     document = schema2_document(json.loads(pretalx("schedule.json").read_text()))
-    schema = json.loads(shared_file("frab-schema", "schema2.json").read_text())
+    schema = json.loads(data_file("frab-schema", "schema2.json").read_text())
     jsonschema.Draft6Validator(schema).validate(document)
     path = tmp_path / "schedule2.json"
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")

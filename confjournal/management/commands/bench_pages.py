@@ -359,7 +359,7 @@ def render(result):
         lines += [
             "",
             "Against pretalx 2025.2.2 on the same machine (gunicorn, 2 workers, SQLite; its "
-            "medians), for `../shared/data/pretalx-neurips22/schedule.json` imported with "
+            "medians), for `tests/data/pretalx-neurips22/schedule.json` imported with "
             "`import_schedule` into the L journal (talks marked attended, so the event page "
             "lists all 300 with speakers, and the speakers are in the speaker list). The "
             "speaker list here shows 50 speakers a page; pretalx's shows all 360.",
