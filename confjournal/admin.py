@@ -1,10 +1,17 @@
-"""Django's own Group admin, with the journal's guard on its permission choices."""
+"""The journal-wide admin: the event page with everything under it, the topics, and
+Django's own Group admin with the journal's guard on its permission choices.
+
+Autodiscovered after events/admin.py and talks/admin.py: confjournal comes after both
+apps in INSTALLED_APPS.
+"""
 
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.models import Group
 
-from confjournal.admin_inputs import BoundedModelMultipleChoiceField
+from confjournal.core.admin_inputs import BoundedModelMultipleChoiceField
+from confjournal.entry import admin as entry_admin  # noqa: F401 - registers the Event admin
+from confjournal.topics import admin as topics_admin  # noqa: F401 - registers the Tag admin
 
 
 class JournalGroupAdmin(GroupAdmin):

@@ -8,10 +8,10 @@ class ConfJournalConfig(AppConfig):
     verbose_name = "ConfJournal"
 
     def ready(self):
-        from confjournal import search
+        from confjournal.search import engine as search
 
         connection_created.connect(search.register_functions, dispatch_uid="cj_search_functions")
         post_migrate.connect(search.ensure_index, dispatch_uid="cj_search_index")
-        from confjournal import pagecache
+        from confjournal.web import pagecache
 
         post_migrate.connect(pagecache.ensure_triggers, dispatch_uid="cj_page_cache_triggers")

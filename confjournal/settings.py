@@ -67,9 +67,10 @@ INSTALLED_APPS = [
     "csp",
     "taggit",
     "django_countries",
-    "confjournal",
     "events",
     "talks",
+    # After the apps: its admin module re-registers the Event admin with both apps' inlines.
+    "confjournal",
 ]
 
 MIDDLEWARE = [
@@ -78,17 +79,17 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "confjournal.middleware.RejectNullCharactersMiddleware",
-    # Anonymous page cache (confjournal/pagecache.py): stores here, above the
+    "confjournal.web.middleware.RejectNullCharactersMiddleware",
+    # Anonymous page cache (confjournal/web/pagecache.py): stores here, above the
     # session and CSRF middleware, so it sees the cookies a page sets...
-    "confjournal.pagecache.StorePageMiddleware",
+    "confjournal.web.pagecache.StorePageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # ...and serves from here, once the language is known.
-    "confjournal.pagecache.FetchPageMiddleware",
+    "confjournal.web.pagecache.FetchPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Last, as django-axes asks: it turns a lockout noted during login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -199,10 +200,10 @@ LOGIN_REDIRECT_URL = "admin:index"
 
 # Tags: our own Tag model (events.Tag) normalises and bounds names; this parser
 # makes typed tag strings NFC before they are looked up.
-TAGGIT_TAGS_FROM_STRING = "confjournal.tagging.parse_tags"
+TAGGIT_TAGS_FROM_STRING = "confjournal.core.tagging.parse_tags"
 TAGGIT_CASE_INSENSITIVE = True
 
-# Page cache for anonymous visitors (confjournal/pagecache.py): pages are keyed
+# Page cache for anonymous visitors (confjournal/web/pagecache.py): pages are keyed
 # by a journal version that database triggers bump on every write, so no page
 # is ever stale. The cache lives in each process's memory unless CACHE_BACKEND
 # names a shared one, e.g. CACHE_BACKEND=django.core.cache.backends.redis.RedisCache
@@ -275,11 +276,11 @@ AXES_FAILURE_LIMIT = 5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "60")))
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "confjournal.lockout.locked_out"
-AXES_CLIENT_IP_CALLABLE = "confjournal.clientip.client_ip"
+AXES_LOCKOUT_CALLABLE = "confjournal.web.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "confjournal.web.clientip.client_ip"
 # How many reverse proxies stand between the clients and gunicorn, each adding
 # the address it saw to X-Forwarded-For. 0: clients connect directly and
-# X-Forwarded-For is ignored; 1: one nginx or Caddy in front (confjournal/clientip.py).
+# X-Forwarded-For is ignored; 1: one nginx or Caddy in front (confjournal/web/clientip.py).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 PAGINATE_BY = 20

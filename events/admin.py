@@ -3,7 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag as TaggitTag
 
-from confjournal.admin_access import (
+from confjournal.core.admin_access import (
     KeepOthersRecordsInlineMixin,
     KeepOthersRecordsMixin,
     VisibleRecordsMixin,

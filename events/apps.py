@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Events")
+    # Its models are the journal: cached pages, backups and search follow them
+    # (confjournal/core/registry.py).
+    journal = True

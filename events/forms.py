@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from confjournal.listing import TagYearFilterForm
+from confjournal.core.listing import TagYearFilterForm
 from events.models import Booth, Event
 
 

@@ -1,8 +1,10 @@
 import functools
 import zoneinfo
+from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
@@ -14,10 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from taggit.models import GenericTaggedItemBase, TagBase
 
-from confjournal.fields import NFCCharField, NFCTextField, URLField
-from confjournal.tagging import TAG_MAX_LENGTH, Tags
-from confjournal.text import make_slug, unique_slug
-from confjournal.visibility import (
+from confjournal.core.fields import NFCCharField, NFCTextField, URLField
+from confjournal.core.tagging import TAG_MAX_LENGTH, Tags, TopicsMixin
+from confjournal.core.text import make_slug, unique_slug
+from confjournal.core.visibility import (
     Visibility,
     VisibleQuerySet,
     event_visible_q,
@@ -46,7 +48,7 @@ class Tag(TagBase):
         return slug
 
     def get_absolute_url(self):
-        return reverse("talks:topic_detail", args=[self.slug])
+        return reverse("topics:detail", args=[self.slug])
 
 
 class TaggedItem(GenericTaggedItemBase):
@@ -69,6 +71,31 @@ class TaggedItem(GenericTaggedItemBase):
 
     def __str__(self):
         return f"{self.tag} · {self.content_type_id}:{self.object_id}"
+
+
+def attach_topics(*groups):
+    """Set `topics` on every record in `groups` (lists of events, talks, notes…) at once.
+
+    One query for a page that lists several kinds of record, where
+    `prefetch_related("tags")` asks once per kind.
+    """
+    records = defaultdict(list)
+    for group in groups:
+        for record in group:
+            content_type = ContentType.objects.get_for_model(record)
+            records[content_type.pk, record.pk].append(record)
+            record.topics = []
+    if not records:
+        return
+    pks = defaultdict(list)
+    for content_type_id, pk in records:
+        pks[content_type_id].append(pk)
+    query = Q()
+    for content_type_id, ids in pks.items():
+        query |= Q(content_type_id=content_type_id, object_id__in=ids)
+    for item in TaggedItem.objects.filter(query).select_related("tag").order_by("id"):
+        for record in records[item.content_type_id, item.object_id]:
+            record.topics.append(item.tag)
 
 
 def validate_time_zone(value):
@@ -132,7 +159,7 @@ def _anonymous_counts(model):
     return _counts(model, AnonymousUser())
 
 
-class Event(models.Model):
+class Event(TopicsMixin, models.Model):
     """Something attended: a conference, one of its days, a forum, a meetup, a visit."""
 
     class Kind(models.TextChoices):
@@ -305,7 +332,7 @@ class BoothQuerySet(VisibleQuerySet):
         return event_visible_q(user, "event__")
 
 
-class Booth(models.Model):
+class Booth(TopicsMixin, models.Model):
     """A stand visited at an event's expo hall: who, what they showed, what they gave."""
 
     class Kind(models.TextChoices):

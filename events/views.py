@@ -8,23 +8,20 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 from django_countries.fields import Country
 
-from confjournal.conditional import journal_conditional
-from confjournal.listing import (
-    EVENT_RECORD_LOOKUPS,
-    FilteredListView,
-    YearOf,
-    prefetch_speakers,
-    prefetch_tags,
-)
+from confjournal.core.listing import EVENT_RECORD_LOOKUPS, FilteredListView, YearOf, options
+from confjournal.web.conditional import journal_conditional
 from events import calendar
 from events.forms import BoothFilterForm, TimelineFilterForm
-from events.models import Booth, Event, Photo, Tag
+from events.models import Booth, Event, Photo, Tag, attach_topics
 
 COUNTS = ["talk_count", "paper_count", "booth_count", "note_count"]
-# What a talk in a list shows (talks/templatetags/talk_items.py).
-TALK_LIST_FIELDS = [
+
+
+# What a talk in a list shows (includes/talk_item.html): not its abstract or links.
+LISTED_TALK_FIELDS = [
     "id",
-    "event",
+    "event__name",
+    "event__slug",
     "title",
     "kind",
     "date",
@@ -94,10 +91,8 @@ class TimelineView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         events = list(context["events"])
-        # The page's events again with their counts, and their sub-events, in one query,
-        # and everyone's topics in another: a prefetch_related per relation built a
-        # queryset per event (taggit's tags), and counts built for two queries cost more
-        # to compile than to run.
+        # The page's events again with their counts, and their sub-events, in one query;
+        # everyone's topics in another.
         ids = [event.pk for event in events]
         family = self.visible().filter(Q(pk__in=ids) | Q(parent__in=ids))
         filtering = self.is_filtering()
@@ -113,7 +108,7 @@ class TimelineView(FilteredListView):
             for name in COUNTS:
                 setattr(event, name, getattr(counted.get(event.pk), name, 0))
         children = [event for event in family if event.parent_id is not None]
-        prefetch_tags(events, children)
+        attach_topics(events, children)
         for event in events:
             event.shown_children = [
                 child
@@ -132,23 +127,30 @@ class TimelineView(FilteredListView):
             .distinct()
         )
         context["years"] = sorted(years, reverse=True)
-        context["year_choices"] = [(year, f"{year:d}") for year in context["years"]]
         # The distinct codes only: loading every event to read its country cost a third
         # of the timeline's time at 2,000 events.
         codes = visible.exclude(country="").order_by().values_list("country", flat=True)
         context["countries"] = sorted(
             (Country(code) for code in codes.distinct()), key=lambda c: c.name
         )
-        context["country_choices"] = [(c.code, c.name) for c in context["countries"]]
         # (slug, name) rows, not a Tag per topic (500 at size L). An EXISTS per topic
         # stops at its first visible event (1.0 ms of SQL at size L, read off the
         # name index in order), where a DISTINCT over every visible event's taggings
         # took 3.3 ms.
-        context["topics"] = (
+        topics = (
             Tag.objects.filter(Exists(visible.filter(tags=OuterRef("pk"))))
             .order_by("name")
             .values_list("slug", "name")
         )
+        chosen = self.filters.cleaned_data if self.filters.is_valid() else {}
+        context["filter_options"] = {
+            "year": options([(year, f"{year:d}") for year in context["years"]], chosen.get("year")),
+            "kind": options(self.filters.fields["kind"].choices, chosen.get("kind")),
+            "country": options(
+                [(c.code, c.name) for c in context["countries"]], chosen.get("country")
+            ),
+            "tag": options(topics, chosen.get("tag")),
+        }
         return context
 
 
@@ -206,19 +208,13 @@ class EventDetailView(DetailView):
             relation: any(getattr(e, f"{relation[:-1]}_count") for e in family_events)
             for relation in ("papers", "booths", "notes")
         }
-        # Each talk's event is this one or one of its days, already loaded: attached
-        # here rather than joined and built again for each of 300 talks.
-        family = {event.pk: event} | {child.pk: child for child in context["children"]}
-        # Only what a talk in the list shows (not its abstract, links or programme id).
-        talks = list(event.family_records("talks", user).only(*TALK_LIST_FIELDS))
-        if any(talk.event_id not in family for talk in talks):
-            talks = list(
-                event.family_records("talks", user).select_related("event").only(*TALK_LIST_FIELDS)
-            )
-        else:
-            for talk in talks:
-                talk._state.fields_cache["event"] = family[talk.event_id]
-        prefetch_speakers(talks, fields=["id", "name", "slug"])
+        # Every talk is listed: only what a talk in a list shows (no abstract or links).
+        talks = list(
+            event.family_records("talks", user)
+            .select_related("event")
+            .only(*LISTED_TALK_FIELDS)
+            .with_speakers()
+        )
         context["talks"] = [talk for talk in talks if talk.attended]
         context["programme"] = [talk for talk in talks if not talk.attended]
         shown = self.records_shown
@@ -230,8 +226,7 @@ class EventDetailView(DetailView):
                 records = records.select_related("event")
             records = list(records[: shown + 1]) if has[relation] else []
             context[relation], context[f"more_{relation}"] = records[:shown], len(records) > shown
-        # One query for the topics of everything on the page.
-        prefetch_tags(
+        attach_topics(
             [event],
             context["children"],
             talks,
@@ -297,9 +292,7 @@ def calendar_response(request, name, filename, events, talks=()):
 @journal_conditional
 def site_calendar(request):
     """Every public event, as all-day entries."""
-    events = Event.objects.visible_to(PUBLIC).order_by("start_date", "id")
-    # Every event's topics in one query, not a queryset built per event (taggit's).
-    events = prefetch_tags(list(events))
+    events = Event.objects.visible_to(PUBLIC).order_by("start_date", "id").prefetch_related("tags")
     return calendar_response(request, "ConfJournal", "confjournal.ics", events)
 
 
@@ -311,8 +304,8 @@ def event_calendar(request, slug):
         Event.objects.visible_to(PUBLIC)
         .filter(Q(pk=event.pk) | Q(parent=event))
         .order_by("start_date", "parent_id", "id")
+        .prefetch_related("tags")
     )
-    events = prefetch_tags(list(events))
     talks = (
         event.family_records("talks", PUBLIC)
         .attended()

@@ -1,41 +1,30 @@
 """Entry forms for talks, papers, speakers and notes.
 
-The event's admin page is where a day is logged, with talks, papers, booths
-and notes as inlines under it. Its inlines for talks-side models are added
-here, not in `events.admin`, so that `events` never imports `talks`.
+The inlines for an event's page are defined here too; confjournal/entry puts them
+under the event, beside the booths and photos, so that `events` never imports `talks`.
 """
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from confjournal.admin_access import (
+from confjournal.core.admin_access import (
     KeepOthersRecordsInlineMixin,
     KeepOthersRecordsMixin,
     MissingIs404Mixin,
     VisibleRecordsMixin,
 )
-from confjournal.admin_inputs import (
+from confjournal.core.admin_inputs import (
     BoundedModelMultipleChoiceField,
     TolerantAutocompleteSelect,
     TolerantAutocompleteSelectMultiple,
 )
-from confjournal.visibility import sees_everything
+from confjournal.core.visibility import sees_everything
 from events import admin as events_admin
-from events.models import Event, Tag, TaggedItem
-from talks import recap
-from talks.forms import ProgrammeImportForm
-from talks.models import Note, Paper, Speaker, Talk, TalkSpeaker, visible_topics
-from talks.programme import ProgrammeError, check_size, import_programme, parse_programme
+from talks.models import Note, Paper, Speaker, Talk, TalkSpeaker
 
 
 def speakers_for(user):
@@ -268,126 +257,6 @@ class NoteInline(
         if request.user.is_superuser:
             return notes
         return notes.filter(owner=request.user)
-
-
-admin.site.unregister(Event)
-
-
-@admin.register(Event)
-class JournalEventAdmin(events_admin.EventAdmin):
-    inlines = [
-        TalkInline,
-        PaperInline,
-        events_admin.BoothInline,
-        NoteInline,
-        events_admin.PhotoInline,
-    ]
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not Note:
-            return super().save_formset(request, form, formset, change)
-        notes = formset.save(commit=False)
-        for note in formset.deleted_objects:
-            note.delete()
-        for note in notes:
-            if note.owner_id is None:
-                note.owner = request.user
-            note.save()
-        formset.save_m2m()
-        return None
-
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        return [
-            path(
-                "<path:object_id>/import-programme/",
-                self.admin_site.admin_view(self.import_programme_view),
-                name="{}_{}_import_programme".format(*info),
-            ),
-            path(
-                "<path:object_id>/recap.md",
-                self.admin_site.admin_view(self.recap_view),
-                name="{}_{}_recap".format(*info),
-            ),
-            *super().get_urls(),
-        ]
-
-    def import_programme_view(self, request, object_id):
-        """Upload a programme file; the same write path as `manage.py import_schedule`."""
-        event = self.get_object(request, unquote(object_id))
-        if not (
-            self.has_change_permission(request, event) and request.user.has_perm("talks.add_talk")
-        ):
-            raise PermissionDenied
-        form = ProgrammeImportForm(request.POST or None, request.FILES or None)
-        report = None
-        if request.method == "POST" and form.is_valid():
-            upload, dry_run = form.cleaned_data["file"], form.cleaned_data["dry_run"]
-            try:
-                check_size(upload.size)
-                programme = parse_programme(upload.read())
-                report = import_programme(event, programme, dry_run=dry_run)
-            except ProgrammeError as error:
-                form.add_error("file", str(error))
-            else:
-                if not dry_run:
-                    self._report_import(request, report)
-                    changelist = reverse("admin:talks_talk_changelist")
-                    return HttpResponseRedirect(f"{changelist}?event__id__exact={event.pk}")
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Import programme"),
-            "opts": self.opts,
-            "original": event,
-            "form": form,
-            "report": report,
-            "details": report.details() if report else [],
-        }
-        return TemplateResponse(request, "admin/events/event/import_programme.html", context)
-
-    def _report_import(self, request, report, shown=20):
-        messages.success(request, report.summary())
-        details = report.details(created=False)
-        for line in details[:shown]:
-            level = messages.WARNING if line.startswith("!") else messages.INFO
-            messages.add_message(request, level, line)
-        if len(details) > shown:
-            more = len(details) - shown
-            messages.info(
-                request,
-                ngettext("… and %(n)d more change.", "… and %(n)d more changes.", more)
-                % {"n": more},
-            )
-        if report.created:
-            messages.info(request, _("Tick the talks you attended and press Save."))
-
-    def recap_view(self, request, object_id):
-        """The event's Markdown recap with the viewer's own private notes in it."""
-        event = self.get_object(request, unquote(object_id))
-        if not self.has_view_permission(request, event):
-            raise PermissionDenied
-        text = recap.event_recap(event, viewer=request.user, absolute=request.build_absolute_uri)
-        response = HttpResponse(text, content_type="text/plain; charset=utf-8")
-        response["Content-Disposition"] = content_disposition_header(False, f"{event.slug}.md")
-        return response
-
-
-admin.site.unregister(Tag)
-
-
-@admin.register(Tag)
-class JournalTagAdmin(MissingIs404Mixin, events_admin.TagAdmin):
-    """Topics on records the user may see, and unused ones.
-
-    A topic used only on other people's private records is not there.
-    """
-
-    def get_queryset(self, request):
-        tags = super().get_queryset(request)
-        if sees_everything(request.user):
-            return tags
-        unused = ~Exists(TaggedItem.objects.filter(tag=OuterRef("pk")))
-        return tags.filter(Q(pk__in=visible_topics(request.user).values("pk")) | Q(unused))
 
 
 @admin.register(Speaker)

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from confjournal.fields import NFCCharField, NFCTextField, URLField
-from confjournal.tagging import Tags
-from confjournal.text import unique_slug
-from confjournal.visibility import (
+from confjournal.core.fields import NFCCharField, NFCTextField, URLField
+from confjournal.core.tagging import Tags, TopicsMixin
+from confjournal.core.text import unique_slug
+from confjournal.core.visibility import (
     Visibility,
     VisibleQuerySet,
     event_visible_q,
@@ -116,7 +116,7 @@ class TalkQuerySet(VisibleQuerySet):
         )
 
 
-class Talk(models.Model):
+class Talk(TopicsMixin, models.Model):
     """A talk, keynote, panel or demo heard at an event."""
 
     class Kind(models.TextChoices):
@@ -252,7 +252,7 @@ class PaperQuerySet(VisibleQuerySet):
         return event_visible_q(user, "event__")
 
 
-class Paper(models.Model):
+class Paper(TopicsMixin, models.Model):
     """A paper seen at an event, at a poster or in a talk."""
 
     class Presentation(models.TextChoices):
@@ -352,7 +352,7 @@ class NoteQuerySet(VisibleQuerySet):
         )
 
 
-class Note(models.Model):
+class Note(TopicsMixin, models.Model):
     """What someone wrote about an event, or about one talk, paper or booth of it."""
 
     event = models.ForeignKey(

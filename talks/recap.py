@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from confjournal.visibility import Visibility
+from confjournal.core.visibility import Visibility
 from events.models import Event
 from talks.models import Note
 

@@ -1,34 +1,27 @@
 from django.contrib.auth.models import AnonymousUser
-from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 
-from confjournal import search as search_backend
-from confjournal.conditional import journal_conditional
-from confjournal.listing import (
+from confjournal.core.listing import (
     EVENT_RECORD_LOOKUPS,
     FilteredListView,
     NoFilterForm,
     TagYearFilterForm,
-    prefetch_speakers,
-    prefetch_tags,
+    first,
 )
-from events.models import Booth, Event, Photo
+from confjournal.web.conditional import journal_conditional
+from events.models import Event, Photo, attach_topics
 from talks import bibtex, recap
-from talks import search as journal_search
-from talks.forms import PaperFilterForm, SearchForm, TalkFilterForm
+from talks.forms import PaperFilterForm, TalkFilterForm
 from talks.models import (
     Note,
     Paper,
     Speaker,
     Talk,
-    listed_topics,
-    topic_usage,
     visible_topics,
 )
 
@@ -177,182 +170,22 @@ class SpeakerDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["talks"] = prefetch_speakers(
-            list(
-                self.object.talks.visible_to(user)
-                .attended()
-                .select_related("event")
-                .order_by("-event__start_date", "date", "start_time", "id")
-            )
-        )
-        notes = Note.objects.visible_to(user).filter(talk__speakers=self.object).for_display()
-        context["notes"], context["more_notes"] = first(notes, self.notes_shown)
-        prefetch_tags(context["talks"], context["notes"])
-        return context
-
-
-def first(queryset, n):
-    """The first `n` rows of `queryset` (tags not prefetched), and whether there are more."""
-    rows = list(queryset.prefetch_related(None)[: n + 1])
-    return rows[:n], len(rows) > n
-
-
-class TopicListView(FilteredListView):
-    """Every topic in use, by name, each with the number of records under it.
-
-    Only the page's topics are counted (`topic_usage`): counting all of them to
-    sort by use went through every tagging (250,000 at size L, 2 to 3 seconds),
-    so the list has no "most used" order; /stats/ charts the most used topics.
-    """
-
-    template_name = "talks/topic_list.html"
-    context_object_name = "topics"
-    paginate_by = 100
-    filter_form_class = NoFilterForm
-    sort_options = {"name": (gettext_lazy("Name"), ())}  # ?sort=name of old links
-
-    def base_queryset(self):
-        return listed_topics(self.request.user).order_by("name", "id")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        topics = context["topics"] = list(context["topics"])
-        usage = topic_usage(self.request.user, topics)
-        for topic in topics:
-            topic.usage = usage.get(topic.pk, 0)
-        return context
-
-
-class TopicDetailView(DetailView):
-    """Everything under one topic: events, talks, papers, booths and notes."""
-
-    template_name = "talks/topic_detail.html"
-    context_object_name = "topic"
-
-    def get_object(self, queryset=None):
-        return get_object_or_404(
-            visible_topics(self.request.user, one=True), slug=self.kwargs["slug"]
-        )
-
-    # The newest of each kind, then a link to all of them in search (a busy topic
-    # gathers hundreds of records over the years).
-    records_shown = 20
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user, topic, shown = self.request.user, self.object, self.records_shown
-        lists = {
-            "events": Event.objects.visible_to(user)
-            .filter(tags=topic)
-            .with_counts(user)
-            .order_by("-start_date", "name"),
-            "talks": Talk.objects.visible_to(user)
+        context["talks"] = list(
+            self.object.talks.visible_to(user)
             .attended()
-            .filter(tags=topic)
             .select_related("event")
-            .order_by("-event__start_date", "date", "start_time", "id"),
-            "papers": Paper.objects.visible_to(user)
-            .filter(tags=topic)
-            .select_related("event")
-            .order_by("-event__start_date", "title", "id"),
-            "booths": Booth.objects.visible_to(user)
-            .filter(tags=topic)
-            .select_related("event")
-            .order_by("-event__start_date", "organization", "id"),
-            "notes": Note.objects.visible_to(user).filter(tags=topic).for_display(),
-        }
-        for name, queryset in lists.items():
-            context[name], context[f"more_{name}"] = first(queryset, shown)
-        prefetch_speakers(context["talks"])
-        prefetch_tags(*(context[name] for name in lists))
-        return context
-
-
-def search(request):
-    """Search notes, talks, papers, booths and events; notes first."""
-    user = request.user
-    form = SearchForm(request.GET, user=user)
-    context = {"form": form, "groups": [], "page_obj": None, "criteria": None}
-    status = 200
-    if not form.is_valid():
-        return render(request, "talks/search.html", context, status=400)
-    data = form.cleaned_data
-    query, capped = search_backend.clean_query(data["q"])
-    context["query"] = query
-    if capped:
-        context["notice"] = _("Your search was cut to its first %(n)d characters.") % {
-            "n": search_backend.MAX_QUERY_LENGTH
-        }
-    # Functions, called only for a filter that is given: building listed_topics'
-    # queryset costs ~7 ms of Python even when it is never run.
-    lookups = [
-        ("speaker", lambda: Speaker.objects.visible_to(user)),
-        # EXISTS stops at the first visible record (6 ms at size L, not 220: no counting).
-        ("topic", lambda: listed_topics(user)),
-        ("event", lambda: Event.objects.visible_to(user)),
-    ]
-    found = {}
-    for name, queryset in lookups:
-        if data[name]:
-            found[name] = queryset().filter(slug=data[name]).first()
-            if found[name] is None:
-                form.add_error(name, _("There is nothing by that name to filter on."))
-    if form.errors:
-        return render(request, "talks/search.html", context, status=400)
-    criteria = journal_search.Criteria(
-        terms=search_backend.parse_terms(query),
-        year=data["year"],
-        kind=data["type"],
-        **found,
-    )
-    context["criteria"] = criteria
-    if criteria.empty:
-        return render(request, "talks/search.html", context, status=status)
-
-    kinds = [criteria.kind] if criteria.kind else [s.kind for s in search_backend.SEARCHABLES]
-    if criteria.kind:
-        kind = criteria.kind
-        ids = journal_search.result_ids(kind, user, criteria)
-        count = len(ids)
-        paginator = Paginator(range(min(count, journal_search.count_cap())), 20)
-        try:
-            page = paginator.page(request.GET.get("page") or 1)
-        except InvalidPage as error:
-            raise Http404(str(error)) from error
-        results = (
-            journal_search.fetch_results(
-                kind, user, criteria, ids, page.start_index() - 1, page.end_index()
-            )
-            if count
-            else []
+            .with_speakers()
+            .order_by("-event__start_date", "date", "start_time", "id")
         )
-        context["page_obj"] = page
-        context["groups"] = [journal_search.Group(kind, count, results)] if count else []
-    else:
-        spans = journal_search.spans(kinds, user, criteria)
-        context["groups"] = [
-            journal_search.Group(
-                kind,
-                spans[kind][0],
-                journal_search.fetch(
-                    kind,
-                    user,
-                    # Built only when needed: past the cap the walk does without it.
-                    lambda kind=kind: journal_search.results_queryset(kind, user, criteria),
-                    0,
-                    journal_search.GROUP_SIZE,
-                    journal_search.walk_for(kind, user, criteria, spans[kind]),
-                ),
-            )
-            for kind in kinds
-            if spans[kind][0]
-        ]
-    for group in context["groups"]:
-        journal_search.with_snippets(group.kind, group.results, criteria.terms)
-    context["total"] = sum(group.count for group in context["groups"])
-    context["capped"] = any(group.capped for group in context["groups"])
-    context["count_cap"] = journal_search.count_cap()
-    return render(request, "talks/search.html", context, status=status)
+        notes = (
+            Note.objects.visible_to(user)
+            .filter(talk__speakers=self.object)
+            .for_display()
+            .prefetch_related(None)
+        )
+        context["notes"], context["more_notes"] = first(notes, self.notes_shown)
+        attach_topics(context["talks"], context["notes"])
+        return context
 
 
 # Exports for others: BibTeX and the recap are made for an anonymous visitor,

@@ -21,7 +21,7 @@ def fresh_cache(django_db_blocker):
     """An empty cache, and the journal version triggers in place, before and after."""
     from django.core.cache import cache
 
-    from confjournal import pagecache
+    from confjournal.web import pagecache
 
     with django_db_blocker.unblock():
         pagecache.ensure_triggers(using="default")

@@ -16,7 +16,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from confjournal.markup import ALLOWED_TAGS as MARKDOWN_TAGS
+from confjournal.core.markup import ALLOWED_TAGS as MARKDOWN_TAGS
 
 URL_ATTRIBUTES = {
     "action",

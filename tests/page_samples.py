@@ -24,8 +24,8 @@ from tests.public_pages import address, present_pages
 
 # Pages whose query string shows something else than the bare page.
 QUERY_VARIANTS = [
-    ("talks:search", "?q=pruning"),
-    ("talks:search", "?q=%EB%B2%A4%EC%A7%80%EC%98%A4"),  # 벤지오
+    ("search:results", "?q=pruning"),
+    ("search:results", "?q=%EB%B2%A4%EC%A7%80%EC%98%A4"),  # 벤지오
     ("events:timeline", "?year=2022"),
 ]
 CANDIDATES_PER_PAGE = 4
@@ -44,10 +44,10 @@ REQUIRED_KINDS = {
     "talks:note_detail",
     "talks:speaker_list",
     "talks:speaker_detail",
-    "talks:topic_list",
-    "talks:topic_detail",
-    "talks:search?q=pruning",
-    "talks:stats",
+    "topics:list",
+    "topics:detail",
+    "search:results?q=pruning",
+    "stats:overview",
     "events:photo_gallery",
     "events:photo_detail",
 }

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from confjournal.syndication.sitemaps import SITEMAPS
 from events.models import Booth, Event, Photo, Tag
 from talks.models import Note, Paper, Speaker, Talk
-from talks.sitemaps import SITEMAPS
 
 
 def by_pk(record):
@@ -59,19 +59,19 @@ PAGES = {
     "talks:note_detail": Page(Note, by_pk),
     "talks:speaker_list": Page(filters=("page", "sort")),
     "talks:speaker_detail": Page(Speaker, by_slug),
-    "talks:topic_list": Page(filters=("page", "sort")),
-    "talks:topic_detail": Page(Tag, by_slug),
-    "talks:search": Page(filters=("q", "speaker", "topic", "event", "year", "type", "page")),
-    "talks:speaker_suggestions": Page(filters=("q",)),
+    "topics:list": Page(filters=("page", "sort")),
+    "topics:detail": Page(Tag, by_slug),
+    "search:results": Page(filters=("q", "speaker", "topic", "event", "year", "type", "page")),
+    "search:speakers": Page(filters=("q",)),
     # Feeds, calendars, BibTeX and the recap: public-only exports (issue 6).
     "events:calendar": Page(),
     "events:event_calendar": Page(Event, by_slug),
-    "talks:note_feed": Page(),
-    "talks:event_feed": Page(),
-    "talks:topic_note_feed": Page(Tag, by_slug),
-    "talks:topic_event_feed": Page(Tag, by_slug),
-    "talks:speaker_note_feed": Page(Speaker, by_slug),
-    "talks:speaker_event_feed": Page(Speaker, by_slug),
+    "syndication:note_feed": Page(),
+    "syndication:event_feed": Page(),
+    "syndication:topic_note_feed": Page(Tag, by_slug),
+    "syndication:topic_event_feed": Page(Tag, by_slug),
+    "syndication:speaker_note_feed": Page(Speaker, by_slug),
+    "syndication:speaker_event_feed": Page(Speaker, by_slug),
     "talks:papers_bib": Page(filters=("presentation", "year", "tag")),
     "talks:paper_bib": Page(Paper, by_pk),
     "talks:event_papers_bib": Page(Event, by_slug),
@@ -82,14 +82,14 @@ PAGES = {
     "events:photo_detail": Page(Photo, by_pk),
     "events:photo_file": Page(Photo, photo_file),
     # Stats, sitemap and robots.txt (issue 8).
-    "talks:stats": Page(),
-    "talks:sitemap": Page(),
-    "talks:sitemap_section": Page(
+    "stats:overview": Page(),
+    "syndication:sitemap": Page(),
+    "syndication:sitemap_section": Page(
         kwargs=lambda _record: {"section": "events"},
         filters=("p",),
         variants=tuple({"section": section} for section in SITEMAPS),
     ),
-    "talks:robots": Page(),
+    "syndication:robots": Page(),
 }
 
 

@@ -11,8 +11,8 @@ from contextlib import contextmanager
 
 from django.db import connection
 
-from confjournal import pagecache
-from confjournal import search as search_backend
+from confjournal.search import engine as search_backend
+from confjournal.web import pagecache
 from talks.models import Note
 
 

@@ -8,6 +8,8 @@ os.environ.setdefault("CONFJOURNAL_DATA_DIR", tempfile.mkdtemp(prefix="confjourn
 
 from confjournal.settings import *  # noqa: F403
 
+# The benchmark commands have tests of their own.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     **STORAGES,  # noqa: F405

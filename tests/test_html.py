@@ -1,4 +1,4 @@
-"""confjournal.html escapes exactly as django.utils.html does, on hostile input too."""
+"""confjournal.core.html escapes exactly as django.utils.html does, on hostile input too."""
 
 import datetime
 
@@ -8,7 +8,7 @@ from django.utils.functional import lazy
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy, override
 
-from confjournal import html
+from confjournal.core import html
 from tests.datafiles import blns_lines
 
 OTHER_VALUES = [

@@ -461,7 +461,7 @@ def test_switcher_changes_the_language_and_returns_to_the_page(db, korean_journa
     assert form.form["action"] == reverse("set_language") and form.form["method"] == "post"
     assert form.labels[form.form["aria-labelledby"]] == "Language"
     assert form.fields["next"] == page
-    # No CSRF token (confjournal/language.py): public pages stay cacheable.
+    # No CSRF token (confjournal/web/language.py): public pages stay cacheable.
     assert "csrfmiddlewaretoken" not in form.fields
     assert settings.CSRF_COOKIE_NAME not in browser.cookies
     assert set(form.buttons) == {"ko"} and form.buttons["ko"]["lang"] == "ko"

@@ -1,4 +1,4 @@
-from confjournal.markup import render_markdown
+from confjournal.core.markup import render_markdown
 
 
 def test_markdown_renders_korean_and_links_with_rel():
@@ -47,7 +47,7 @@ def test_markdown_in_threads_renders_each_document_whole():
 def test_markdown_reused_converter_renders_as_a_fresh_one_on_every_naughty_string():
     import markdown
 
-    from confjournal import markup
+    from confjournal.core import markup
     from tests.datafiles import blns_lines
 
     lines = blns_lines()

@@ -1,4 +1,4 @@
-"""The anonymous page cache (confjournal/pagecache.py): never stale, never private."""
+"""The anonymous page cache (confjournal/web/pagecache.py): never stale, never private."""
 
 import pytest
 from django.conf import settings as django_settings
@@ -6,7 +6,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 
-from confjournal import pagecache
+from confjournal.web import pagecache
 from events.models import Event
 from talks.models import Note
 from tests.factories import (

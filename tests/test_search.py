@@ -10,7 +10,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from confjournal import search as backend
+from confjournal.search import engine as backend
 from talks.models import Note
 from tests.datafiles import blns_lines
 from tests.factories import (
@@ -435,7 +435,7 @@ def test_search_uses_the_index_on_both_databases(db):
 def test_search_walk_for_common_words_keeps_order_and_privacy(db, settings):
     from django.contrib.auth.models import AnonymousUser
 
-    from talks import search as journal_search
+    from confjournal.search import results as journal_search
 
     settings.SEARCH_COUNT_CAP = 3
     owner = UserFactory(username="walker")
@@ -472,7 +472,7 @@ def test_search_walk_scan_and_index_list_agree_with_the_sorted_query(db, terms):
     sorted query's first ids, private notes and notes of private events left out."""
     from django.contrib.auth.models import AnonymousUser
 
-    from talks import search as journal_search
+    from confjournal.search import results as journal_search
 
     owner = UserFactory(username="walker")
     for year in range(2010, 2025):
@@ -522,7 +522,7 @@ def test_search_walk_ascii_prefilter_keeps_every_folded_match(db, term):
     escape character taken literally; a term across the title and the body)."""
     from django.contrib.auth.models import AnonymousUser
 
-    from talks import search as journal_search
+    from confjournal.search import results as journal_search
 
     bodies = [
         "\u212aILO watts", "KILO watts", "ki\u0301lo", "k\u0131lo", "PRUN\u0130NG trees",
@@ -573,7 +573,7 @@ def test_search_hangul_test_in_sql_is_the_fold(db, term):
     folding finds."""
     from django.contrib.auth.models import AnonymousUser
 
-    from talks import search as journal_search
+    from confjournal.search import results as journal_search
 
     event = EventFactory(start_date=datetime.date(2021, 6, 1))
     notes = []
@@ -608,7 +608,7 @@ def test_search_walk_decides_from_the_capped_count_without_a_query(db):
     from django.contrib.auth.models import AnonymousUser
     from django.test.utils import CaptureQueriesContext
 
-    from talks import search as journal_search
+    from confjournal.search import results as journal_search
 
     event = EventFactory(start_date=datetime.date(2023, 9, 1))
     for i in range(260):
@@ -674,7 +674,7 @@ def test_search_mixes_long_and_short_terms_as_the_oracle_does(
     page, in the count and in the walk past the cap."""
     from django.contrib.auth.models import AnonymousUser
 
-    from talks import search as journal_search
+    from confjournal.search import results as journal_search
 
     monkeypatch.setattr(backend, "SQLITE_SHORT_DRIVER_ROWS", short_driver_rows)
     owner = UserFactory(username="mixer")

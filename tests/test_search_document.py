@@ -14,7 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from confjournal import search as backend
+from confjournal.search import engine as backend
 from events.models import Booth, Event
 from talks.models import Note, Paper, Talk
 from tests.factories import BoothFactory, EventFactory, NoteFactory, PaperFactory, TalkFactory

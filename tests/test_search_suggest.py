@@ -99,7 +99,7 @@ def test_suggestions_bad_input_is_a_normal_answer(client, speakers, query):
 
 
 def test_suggestions_nul_and_broken_utf8_are_not_errors(client, speakers):
-    # The site refuses NUL anywhere in an address (confjournal/middleware.py).
+    # The site refuses NUL anywhere in an address (confjournal/web/middleware.py).
     assert client.get(URL, {"q": "a\x00b"}).status_code == 400
     response = client.get(URL + "?q=%ED%A0%80%FF%FE%EC%8A%B9%ED%98%84")
     assert response.status_code == 200

@@ -17,7 +17,7 @@ from django.test import Client, RequestFactory
 from django.urls import include, path
 from django.views.defaults import server_error
 
-from confjournal.clientip import client_ip
+from confjournal.web.clientip import client_ip
 from tests.factories import EventFactory, NoteFactory, StaffFactory, UserFactory
 from tests.html_checks import live_markup
 
@@ -374,7 +374,7 @@ def test_settings_refuse_to_load_without_a_secret_key(tmp_path):
 def test_manage_py_works_with_the_key_make_run_keeps(tmp_path):
     """`make run` keeps a key in the data folder; manage.py then needs nothing exported."""
     env = clean_environment(tmp_path)
-    subprocess.run(["scripts/secret-key"], cwd=ROOT, env=env, check=True)  # noqa: S603
+    subprocess.run([ROOT / "scripts" / "secret-key"], cwd=ROOT, env=env, check=True)  # noqa: S603
     key = tmp_path / "secret_key"
     assert oct(key.stat().st_mode & 0o777) == "0o600"
     assert len(key.read_text().strip()) >= 50

@@ -6,9 +6,9 @@ import re
 import pytest
 from django.utils import timezone
 
+from confjournal.syndication.sitemaps import SITEMAPS, JournalSitemap
 from events.models import Event
 from talks.models import Note, Talk
-from talks.sitemaps import SITEMAPS, JournalSitemap
 from tests.factories import (
     BoothFactory,
     EventFactory,

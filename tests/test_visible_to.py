@@ -1,5 +1,5 @@
 """`visible_to` for the anonymous visitor: the gate's query is built once per process
-(confjournal/visibility.py). It must be the rule built afresh, stay unchanged whatever
+(confjournal/core/visibility.py). It must be the rule built afresh, stay unchanged whatever
 its users do with their copies, and never stand in for a signed-in user's gate."""
 
 import datetime

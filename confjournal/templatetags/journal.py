@@ -1,7 +1,13 @@
-from django import template
-from django.utils.http import urlencode
+"""The journal's template filters and tags: Markdown, choice labels, dates, query strings."""
 
-from confjournal.markup import render_markdown
+import functools
+
+from django import template
+from django.utils import formats
+from django.utils.http import urlencode
+from django.utils.translation import get_language
+
+from confjournal.core.markup import render_markdown
 
 register = template.Library()
 
@@ -9,6 +15,33 @@ register = template.Library()
 @register.filter
 def markdown(text):
     return render_markdown(text)
+
+
+@functools.lru_cache(maxsize=256)
+def _labels(model, field, language):
+    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
+
+
+@register.filter
+def label(record, field):
+    """`record.get_<field>_display()`, from a table kept per language.
+
+    Django's own rebuilds and hashes the field's choices on each call (~0.2 ms):
+    a list of hundreds of records spent most of its time there.
+    """
+    value = getattr(record, field)
+    return _labels(type(record), field, get_language()).get(value, value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(value, language):
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+@register.filter
+def day(value):
+    """A date as `|date:"DATE_FORMAT"` writes it, formatted once per date and language."""
+    return _day(value, get_language()) if value else ""
 
 
 @register.simple_tag(takes_context=True)

@@ -1,7 +1,7 @@
 """The journal version: a one-row counter the page cache keys on.
 
 Database triggers on every table a public page reads bump it on each write;
-they are (re-)created after every migrate by confjournal.pagecache.ensure_triggers
+they are (re-)created after every migrate by confjournal.web.pagecache.ensure_triggers
 (a migration that rebuilds a table on SQLite drops that table's triggers). The
 table has no model: flush (between transactional tests) leaves the row alone.
 """
@@ -10,7 +10,7 @@ from django.db import migrations
 
 
 def drop_triggers(apps, schema_editor):
-    from confjournal.pagecache import uninstall_triggers
+    from confjournal.web.pagecache import uninstall_triggers
 
     uninstall_triggers(schema_editor.connection)
 

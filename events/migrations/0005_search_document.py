@@ -10,13 +10,13 @@ KINDS = ("booth", "event")
 
 
 def add_documents(apps, schema_editor):
-    from confjournal.search import install_documents
+    from confjournal.search.engine import install_documents
 
     install_documents(schema_editor.connection, KINDS)
 
 
 def drop_documents(apps, schema_editor):
-    from confjournal.search import uninstall_documents
+    from confjournal.search.engine import uninstall_documents
 
     uninstall_documents(schema_editor.connection, KINDS)
 

@@ -1,6 +1,6 @@
 """PostgreSQL: a stored, folded search document on notes, talks and papers.
 
-A plain `search_document` column kept by a trigger (confjournal.search.install_documents),
+A plain `search_document` column kept by a trigger (confjournal.search.engine.install_documents),
 which the trigram and character-pair indexes are then built on (post_migrate's
 `ensure_index` re-creates them on the column). The models do not declare it, so the
 migration state does not change; SQLite searches through its FTS5 tables and gets nothing.
@@ -12,13 +12,13 @@ KINDS = ("note", "talk", "paper")
 
 
 def add_documents(apps, schema_editor):
-    from confjournal.search import install_documents
+    from confjournal.search.engine import install_documents
 
     install_documents(schema_editor.connection, KINDS)
 
 
 def drop_documents(apps, schema_editor):
-    from confjournal.search import uninstall_documents
+    from confjournal.search.engine import uninstall_documents
 
     uninstall_documents(schema_editor.connection, KINDS)
 

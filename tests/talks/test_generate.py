@@ -4,7 +4,7 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 
-from confjournal import search as backend
+from confjournal.search import engine as backend
 from events.models import Event
 from talks.models import Note, Talk, TalkSpeaker
 

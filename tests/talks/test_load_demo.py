@@ -1,5 +1,5 @@
-import copy
 import datetime
+import shutil
 import unicodedata
 from io import StringIO
 
@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from confjournal.exchange import demo
 from events.models import Booth, Event, Tag, TaggedItem
-from talks import demo
 from talks.models import Note, Paper, Speaker, Talk, TalkSpeaker
 from tests.factories import EventFactory, UserFactory
 
@@ -337,17 +337,13 @@ def test_load_demo_restores_edited_records():
 
 
 @pytest.mark.django_db
-def test_load_demo_stores_decomposed_hangul_as_nfc(monkeypatch):
-    def nfd(value):
-        if isinstance(value, str):
-            return unicodedata.normalize("NFD", value)
-        if isinstance(value, list):
-            return [nfd(item) for item in value]
-        if isinstance(value, dict):
-            return {key: nfd(item) for key, item in value.items()}
-        return value
-
-    monkeypatch.setattr(demo, "EVENTS", [nfd(copy.deepcopy(e)) for e in demo.EVENTS])
+def test_load_demo_stores_decomposed_hangul_as_nfc(monkeypatch, tmp_path):
+    """A data file saved with decomposed Hangul (NFD) loads as NFC."""
+    shutil.copytree(demo.DATA, tmp_path, dirs_exist_ok=True)
+    data = tmp_path / "journal.toml"
+    data.write_text(unicodedata.normalize("NFD", data.read_text(encoding="utf-8")), "utf-8")
+    assert "벤지오" not in data.read_text(encoding="utf-8")
+    monkeypatch.setattr(demo, "DATA", tmp_path)
     run()
     before = snapshot()
 
@@ -363,8 +359,7 @@ def test_if_empty_skips_a_journal_with_events():
 
     output = run("--if-empty")
 
-    assert "not empty" in output
-    assert output.count("\n") == 1
+    assert output == "The journal is not new: demo not loaded.\n"
     assert Event.objects.count() == 1
     assert not Note.objects.exists()
     assert not get_user_model().objects.filter(username="demo").exists()
@@ -376,4 +371,67 @@ def test_if_empty_loads_an_empty_journal():
 
     assert output.startswith("Demo journal: 9 events")
     assert Event.objects.count() == 9
-    assert "not empty" in run("--if-empty")
+    assert run("--if-empty") == "The journal is not new: demo not loaded.\n"
+
+
+@pytest.mark.django_db
+def test_if_empty_leaves_a_journal_whose_demo_was_removed():
+    """After remove_demo only the owner's account is left: make run loads nothing again."""
+    run()
+    UserFactory(username="admin")
+    call_command("remove_demo", stdout=StringIO())
+
+    assert run("--if-empty") == "The journal is not new: demo not loaded.\n"
+    assert not Event.objects.exists()
+
+
+def remove():
+    out = StringIO()
+    call_command("remove_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_remove_demo_leaves_an_empty_journal():
+    run()
+
+    output = remove()
+
+    assert output.startswith("Removed the demo journal: ")
+    assert "9 events" in output and "6 speakers" in output
+    for model in (Event, Talk, Paper, Booth, Note, Speaker, TalkSpeaker, Tag, TaggedItem):
+        assert not model.objects.exists(), model
+    assert not get_user_model().objects.filter(username="demo").exists()
+    assert remove() == "There is no demo journal to remove.\n"
+
+
+@pytest.mark.django_db
+def test_remove_demo_keeps_what_a_user_added():
+    run()
+    me = UserFactory(username="minji")
+    mine = EventFactory(slug="my-conference", owner=me, name="My conference")
+    mine.tags.add("경량화")  # a topic the demo uses too
+    neurips = Event.objects.get(slug="neurips-2022")
+    talk = neurips.talks.get(title="Interaction-Centric AI")
+    my_note = Note.objects.create(
+        event=neurips, talk=talk, owner=me, title="내 메모", body=BENGIO, visibility="private"
+    )
+    my_talk = Talk.objects.create(event=mine, title="My own talk", kind="invited")
+    my_talk.set_speakers([Speaker.objects.get(slug="yoshua-bengio")])
+
+    output = remove()
+
+    # My records, and the demo records they hang on, stay.
+    assert Note.objects.get() == my_note
+    assert set(Event.objects.values_list("slug", flat=True)) == {"my-conference", "neurips-2022"}
+    assert list(neurips.talks.values_list("title", flat=True)) == ["Interaction-Centric AI"]
+    assert "Kept event “NeurIPS 2022”" in output and "Kept talk “Interaction-Centric AI”" in output
+    # Everything else of the demo under NeurIPS is gone: its papers, booths, notes, photos.
+    assert not neurips.papers.exists() and not neurips.booths.exists()
+    assert not neurips.photos.exists()
+    # A demo speaker on my talk stays; the others with no talk left go.
+    assert set(Speaker.objects.values_list("slug", flat=True)) == {"alice-oh", "yoshua-bengio"}
+    still_used = {"경량화"} | tag_names(talk) | tag_names(neurips)
+    assert set(Tag.objects.values_list("name", flat=True)) == still_used
+    # The demo user still owns NeurIPS 2022, so it stays until that event is deleted.
+    assert get_user_model().objects.filter(username="demo").exists()

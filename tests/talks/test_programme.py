@@ -17,9 +17,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
+from confjournal.exchange.programme import import_programme, parse_programme
 from events.models import Event, Tag, TaggedItem
 from talks.models import Note, Speaker, Talk, TalkSpeaker
-from talks.programme import import_programme, parse_programme
 from tests.datafiles import data_file
 from tests.factories import EventFactory, NoteFactory, PaperFactory, SpeakerFactory, TalkFactory
 

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         if users.objects.filter(is_superuser=True).exists():
             self.stdout.write(
                 f"Log in at {url} with your admin account "
-                f"(forgot the password? python manage.py changepassword {username})."
+                f"(forgot the password? .venv/bin/python manage.py changepassword {username})."
             )
             return
         password = os.environ.get("CONFJOURNAL_ADMIN_PASSWORD", "")

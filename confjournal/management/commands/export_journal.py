@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from confjournal.archive import ArchiveError, export_journal
+from confjournal.exchange.archive import ArchiveError, export_journal
 
 
 class Command(BaseCommand):

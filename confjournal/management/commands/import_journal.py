@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from confjournal.archive import ArchiveError, import_journal
+from confjournal.exchange.archive import ArchiveError, import_journal
 
 
 class Command(BaseCommand):

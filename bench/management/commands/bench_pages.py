@@ -1,0 +1,401 @@
+"""Measure every public page kind, and the admin, in-process on a generated journal.
+
+Run on a database filled by `generate_journal --size L` (see `make bench`). Each
+page is requested through Django's test client (the whole middleware stack,
+warm), and timed p50/p95 with its SQL query count; the "framework floor" is a
+minimal view behind the same middleware, so each page also reads as a ratio to
+it. Results go to a JSON file and to their own section of docs/benchmarks.md.
+"""
+
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.models import Count
+from django.http import HttpResponse
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import include, path, reverse
+
+from bench.report import percentile, write_section
+from confjournal.web import pagecache
+from events.models import Event, Tag
+from talks.models import Note, Speaker, Talk
+
+# pretalx 2025.2.2 on this machine (gunicorn, 2 workers, SQLite), the median of its
+# server-rendered schedule and speaker list for the same programme (issue 7).
+PRETALX_MS = {"event": 567, "speakers": 355}
+PEER_SLUG = "bench-pretalx-neurips22"
+# A page slower than this on its first request is sampled 3 times, so that the
+# whole run stays within minutes even while an export is still slow.
+SLOW_MS = 500
+TOO_SLOW_MS = 5000  # ... and a page slower than this only once
+
+
+def floor(request):
+    return HttpResponse("ok")
+
+
+urlpatterns = [path("__floor__/", floor), path("", include("confjournal.urls"))]
+
+
+def page_url(name, *args, query=""):
+    # No fallback: a page renamed in urls.py must fail the benchmark (and its
+    # test), not drop out of the table unnoticed.
+    return reverse(name, args=args) + query
+
+
+class Command(BaseCommand):
+    help = "Benchmark public and admin pages in-process; write JSON and docs/benchmarks.md."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--repeat", type=int, default=30)
+        parser.add_argument("--output", default="")
+        parser.add_argument("--docs", default=str(settings.BASE_DIR / "docs" / "benchmarks.md"))
+        parser.add_argument("--http", default="", help="JSON of the HTTP load test to include")
+        parser.add_argument(
+            "--http-cold", default="", help="JSON of the HTTP load test with the page cache off"
+        )
+        parser.add_argument(
+            "--print-mix", action="store_true", help="print the public mix's paths and stop"
+        )
+
+    def handle(self, *args, repeat, output, docs, http, http_cold, print_mix, **options):
+        if not Event.objects.filter(slug="bench-1-0").exists():
+            raise CommandError("Generate a journal first: manage.py generate_journal --size L")
+        if print_mix:
+            for url in self.mix():
+                self.stdout.write(url)
+            return
+        with override_settings(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["testserver"], DEBUG=False):
+            rows = self.measure(repeat)
+        floor_p50 = next(r["p50_ms"] for r in rows if r["page"] == "framework floor")
+        for row in rows:
+            row["x_floor"] = round(row["p50_ms"] / floor_p50, 1)
+            if "warm_p50_ms" in row:
+                # Against the cold floor: the minimal view with no cache in front of it.
+                row["warm_x_floor"] = round(row["warm_p50_ms"] / floor_p50, 1)
+            if row.get("peer_ms"):
+                row["x_faster"] = round(row["peer_ms"] / row["p50_ms"], 1)
+            self.stdout.write(
+                f"{row['page']:<40} {row['p50_ms']:>8} ms p50 {row['p95_ms']:>8} ms p95 "
+                f"{row['first_ms']:>8} ms first {row['queries']:>3} queries "
+                f"{row['x_floor']:>6}x floor"
+            )
+        result = {
+            "database": connection.vendor,
+            "database_version": database_version(),
+            "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "commit": commit(),
+            "machine": (
+                f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+            ),
+            "load": load_average(),
+            "repeat": repeat,
+            "rows": rows,
+            "http": json.loads(Path(http).read_text()) if http and Path(http).exists() else None,
+            "http_cold": (
+                json.loads(Path(http_cold).read_text())
+                if http_cold and Path(http_cold).exists()
+                else None
+            ),
+        }
+        if output:
+            Path(output).parent.mkdir(parents=True, exist_ok=True)
+            Path(output).write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        if docs:
+            write_section(Path(docs), f"pages-{connection.vendor}", render(result))
+
+    def pages(self):
+        largest = (
+            Event.objects.filter(visibility="public", parent__isnull=True)
+            .annotate(n=Count("talks"))
+            .order_by("-n")
+            .first()
+        )
+        speaker = Speaker.objects.annotate(n=Count("talks")).order_by("-n", "pk").first()
+        topic = Tag.objects.annotate(n=Count("items")).order_by("-n", "pk").first()
+        year = largest.start_date.year
+        public = [
+            ("framework floor", "/__floor__/"),
+            ("timeline", page_url("events:timeline")),
+            ("timeline, one year", page_url("events:timeline", query=f"?year={year}")),
+            (f"event page ({largest.n} talks)", largest.get_absolute_url()),
+            ("talk list", page_url("talks:list")),
+            ("paper list", page_url("talks:paper_list")),
+            ("booth list", page_url("events:booth_list")),
+            ("note list", page_url("talks:note_list")),
+            ("speaker list", page_url("talks:speaker_list")),
+            (f"speaker ({speaker.n} talks)", speaker.get_absolute_url()),
+            ("topic list", page_url("topics:list")),
+            (f"topic ({topic.n} records)", topic.get_absolute_url()),
+            ("search", page_url("search:results", query="?q=경량화")),
+            ("search, notes only", page_url("search:results", query="?q=경량화&type=note")),
+            ("feed of notes", page_url("syndication:note_feed")),
+            ("feed of events", page_url("syndication:event_feed")),
+            ("calendar", page_url("events:calendar")),
+            ("BibTeX", page_url("talks:papers_bib")),
+        ]
+        admin = [
+            (f"admin {model}", f"/admin/{app}/{model}/")
+            for app, model in [
+                ("events", "event"),
+                ("events", "booth"),
+                ("talks", "talk"),
+                ("talks", "paper"),
+                ("talks", "note"),
+                ("talks", "speaker"),
+            ]
+        ]
+        # The change page of the largest event (its inlines show the first 30 rows of
+        # each kind, ~1 s at size L) and of the 300-talk programme, when imported.
+        peer = Event.objects.filter(slug=PEER_SLUG).first()
+        for changed in dict.fromkeys(e for e in (largest, peer) if e is not None):
+            n = changed.talks.count()
+            admin.append(
+                (f"admin event change ({n} talks)", f"/admin/events/event/{changed.pk}/change/")
+            )
+        if peer is not None:
+            n = peer.talks.count()
+            public += [
+                (f"peer: event page ({n} pretalx talks)", peer.get_absolute_url(), "event"),
+                ("peer: speaker list", page_url("talks:speaker_list"), "speakers"),
+            ]
+        return public, admin
+
+    def mix(self):
+        """The public pages of the HTTP load test: what visitors read, not the exports."""
+        talk = (
+            Talk.objects.filter(attended=True, event__visibility="public").order_by("-pk").first()
+        )
+        note = Note.objects.filter(visibility="public", event__visibility="public").first()
+        speaker = Speaker.objects.annotate(n=Count("talks")).order_by("-n", "pk").first()
+        peer = Event.objects.filter(slug=PEER_SLUG).first()
+        urls = [
+            page_url("events:home"),
+            page_url("events:timeline"),
+            page_url("talks:list"),
+            page_url("talks:paper_list"),
+            page_url("events:booth_list"),
+            page_url("talks:note_list"),
+            page_url("talks:speaker_list"),
+            speaker.get_absolute_url() if speaker else None,
+            talk.get_absolute_url() if talk else None,
+            note.get_absolute_url() if note else None,
+            peer.get_absolute_url() if peer else None,
+        ]
+        return [url for url in urls if url]
+
+    def measure(self, repeat):
+        public, admin = self.pages()
+        visitor = Client()
+        staff = Client()
+        user, _ = get_user_model().objects.get_or_create(
+            username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+        )
+        staff.force_login(user)
+        rows = []
+        # Cold: the anonymous page cache (confjournal/web/pagecache.py) off, every
+        # request rendered by its view.
+        with override_settings(PAGE_CACHE=False):
+            for kind, client, pages in [("public", visitor, public), ("admin", staff, admin)]:
+                for name, url, *peer in pages:
+                    row = self.time_page(kind, name, url, client, repeat)
+                    if peer:
+                        row["peer_ms"] = PRETALX_MS[peer[0]]
+                    rows.append(row)
+                    self.stderr.write(f"  {name}: {row['p50_ms']} ms p50, {row['queries']} queries")
+                if kind != "public":
+                    continue
+                # An export fetched again while the journal is unchanged: 304, no body.
+                for name, url in self.conditional():
+                    etag = visitor.get(url)["ETag"]
+                    row = self.time_page(
+                        kind, name, url, visitor, repeat, status=304, HTTP_IF_NONE_MATCH=etag
+                    )
+                    rows.append(row)
+                    self.stderr.write(f"  {name}: {row['p50_ms']} ms p50")
+        # Warm: the cache on (the default); the first request of each page renders
+        # and stores it, the timed ones are hits. The admin is never cached.
+        with override_settings(PAGE_CACHE=True):
+            pagecache.clear()
+            warm_visitor = Client()
+            for row, (name, url, *_) in zip(rows[: len(public)], public, strict=True):
+                warm = self.time_page("public", name, url, warm_visitor, repeat, adaptive=False)
+                row["warm_p50_ms"] = warm["p50_ms"]
+                row["warm_p95_ms"] = warm["p95_ms"]
+                row["warm_queries"] = warm["queries"]
+                self.stderr.write(f"  {name}, cached: {warm['p50_ms']} ms p50")
+        return rows
+
+    def conditional(self):
+        return [
+            ("calendar, unchanged (304)", page_url("events:calendar")),
+            ("BibTeX, unchanged (304)", page_url("talks:papers_bib")),
+        ]
+
+    def time_page(self, kind, name, url, client, repeat, adaptive=True, status=200, **headers):
+        # The first request: templates compiled and the process warm, the page's own
+        # data not yet in any cache (there is none) nor, on a fresh run, in the OS's.
+        # Its SQL queries are the count of a page too slow to request again.
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            response = client.get(url, **headers)
+            first = (time.perf_counter() - start) * 1000
+            count = len(queries)
+        if response.status_code != status:
+            raise CommandError(f"{url} answered {response.status_code}")
+        if not adaptive:
+            # The first request filled the cache: decide on the second, a hit (or
+            # a page too large to store, which renders again).
+            start = time.perf_counter()
+            client.get(url, **headers)
+            if (time.perf_counter() - start) * 1000 > SLOW_MS:
+                repeat = min(repeat, 3)
+            else:
+                client.get(url, **headers)
+        elif first > TOO_SLOW_MS:
+            repeat = 0  # the first request is the only sample
+        elif first > SLOW_MS:
+            repeat = min(repeat, 3)
+        else:
+            for _ in range(min(2, repeat)):
+                client.get(url, **headers)
+        samples = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            client.get(url, **headers)
+            samples.append((time.perf_counter() - start) * 1000)
+        if samples:
+            # Counted again once warm: the first request also fills process-wide
+            # caches (content types), which later requests do not query again.
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url, **headers)
+            count = len(queries)
+        samples = samples or [first]
+        return {
+            "kind": kind,
+            "page": name,
+            "url": url,
+            "p50_ms": round(statistics.median(samples), 2),
+            "p95_ms": round(percentile(samples, 95), 2),
+            "first_ms": round(first, 2),
+            "samples": len(samples),
+            "queries": count,
+            "bytes": len(response.content),
+        }
+
+
+def commit():
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - read-only, for the report
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=settings.BASE_DIR,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def database_version():
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("select sqlite_version()")
+        else:
+            cursor.execute("show server_version")
+        return cursor.fetchone()[0]
+
+
+def load_average():
+    try:
+        return [round(n, 1) for n in os.getloadavg()]
+    except OSError:
+        return None
+
+
+def render(result):
+    lines = [
+        f"### Pages in-process on {result['database']} {result['database_version']} (size L)",
+        "",
+        f"{result['date']}, commit {result['commit']}, {result['machine']}, load average "
+        f"{result['load']} at the end (other work on the machine makes these noisy). "
+        f"Django test client through the full middleware as an anonymous visitor (admin "
+        f"pages as a superuser), warm, {result['repeat']} requests each (3 for a page "
+        f"slower than {SLOW_MS} ms, 1 for one slower than {TOO_SLOW_MS} ms); *first* is "
+        "the first request for the page in the process. **Cold** columns: the page cache "
+        "off, every request rendered by its view. **Cached** columns: the anonymous page "
+        "cache on (confjournal/web/pagecache.py), x floor against the cold floor; a hit's one "
+        "query (the journal version) runs on the cache's own kept-open connection, so the "
+        "request's connection counts 0; the admin is never cached.",
+        "",
+        "| page | cold p50 ms | cold p95 ms | first ms | SQL queries | x floor "
+        "| cached p50 ms | cached p95 ms | cached queries | cached x floor | bytes |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in result["rows"]:
+        warm = (
+            f"{row['warm_p50_ms']} | {row['warm_p95_ms']} | {row['warm_queries']} | "
+            f"{row['warm_x_floor']}"
+            if "warm_p50_ms" in row
+            else "n/a | n/a | n/a | n/a"
+        )
+        lines.append(
+            f"| {row['page']} | {row['p50_ms']} | {row['p95_ms']} | {row['first_ms']} | "
+            f"{row['queries']} | {row['x_floor']} | {warm} | {row['bytes']:,} |"
+        )
+    peers = [row for row in result["rows"] if row.get("peer_ms")]
+    if peers:
+        lines += [
+            "",
+            "Against pretalx 2025.2.2 on the same machine (gunicorn, 2 workers, SQLite; its "
+            "medians), for `tests/data/pretalx-neurips22/schedule.json` imported with "
+            "`import_schedule` into the L journal (talks marked attended, so the event page "
+            "lists all 300 with speakers, and the speakers are in the speaker list). The "
+            "speaker list here shows 50 speakers a page; pretalx's shows all 360.",
+            "",
+            "| page | pretalx median ms | ConfJournal p50 ms | times faster |",
+            "| --- | ---: | ---: | ---: |",
+        ]
+        for row in peers:
+            lines.append(
+                f"| {row['page']} | {row['peer_ms']} | {row['p50_ms']} | {row['x_faster']}x |"
+            )
+    http = result.get("http")
+    if http:
+        runs = [("cached", http)]
+        if result.get("http_cold"):
+            runs.insert(0, ("cold (PAGE_CACHE=0)", result["http_cold"]))
+        lines += [
+            "",
+            f"Over HTTP: gunicorn with gunicorn.conf.py ({http['workers']} workers x "
+            f"{http['threads']} threads) on 127.0.0.1, {http['client']} for {http['seconds']} s "
+            f"at {http['connections']} connections, rotating over {len(http['paths'])} public "
+            "pages (" + ", ".join(f"`{p}`" for p in http["paths"]) + "); a fresh server "
+            "for each run, every page requested once before the clock starts.",
+            "",
+            "| page cache | requests/s | p50 ms | p99 ms | errors "
+            "| worker RSS after, MB (of it the worker's own, RssAnon) |",
+            "| --- | ---: | ---: | ---: | ---: | --- |",
+        ]
+        for label, run in runs:
+            anon = run.get("worker_anon_mb") or [None] * len(run["worker_rss_mb"])
+            memory = ", ".join(
+                f"{rss} ({own})" if own is not None else str(rss)
+                for rss, own in zip(run["worker_rss_mb"], anon, strict=False)
+            )
+            lines.append(
+                f"| {label} | {run['requests_per_s']} | {run['p50_ms']} | {run['p99_ms']} | "
+                f"{run['errors']} | {memory} |"
+            )
+    return "\n".join(lines)

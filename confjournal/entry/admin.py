@@ -1,0 +1,133 @@
+"""The event's admin page with everything logged at it, and its import and recap pages.
+
+events/admin.py makes the Event form with its booths and photos; the talks, papers and
+notes inlines come from talks/admin.py. This module puts them together and registers
+the result, so neither app imports the other the wrong way. Loaded by confjournal/admin.py
+after both apps' admin modules (confjournal comes after them in INSTALLED_APPS).
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from confjournal.exchange.forms import ProgrammeImportForm
+from confjournal.exchange.programme import (
+    ProgrammeError,
+    check_size,
+    import_programme,
+    parse_programme,
+)
+from events import admin as events_admin
+from events.models import Event
+from talks import recap
+from talks.admin import NoteInline, PaperInline, TalkInline
+from talks.models import Note
+
+admin.site.unregister(Event)
+
+
+@admin.register(Event)
+class JournalEventAdmin(events_admin.EventAdmin):
+    """The event's page: its fields, then everything logged at it."""
+
+    inlines = [
+        TalkInline,
+        PaperInline,
+        events_admin.BoothInline,
+        NoteInline,
+        events_admin.PhotoInline,
+    ]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Note:
+            return super().save_formset(request, form, formset, change)
+        notes = formset.save(commit=False)
+        for note in formset.deleted_objects:
+            note.delete()
+        for note in notes:
+            if note.owner_id is None:
+                note.owner = request.user
+            note.save()
+        formset.save_m2m()
+        return None
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/import-programme/",
+                self.admin_site.admin_view(self.import_programme_view),
+                name="{}_{}_import_programme".format(*info),
+            ),
+            path(
+                "<path:object_id>/recap.md",
+                self.admin_site.admin_view(self.recap_view),
+                name="{}_{}_recap".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_programme_view(self, request, object_id):
+        """Upload a programme file; the same write path as `manage.py import_schedule`."""
+        event = self.get_object(request, unquote(object_id))
+        if not (
+            self.has_change_permission(request, event) and request.user.has_perm("talks.add_talk")
+        ):
+            raise PermissionDenied
+        form = ProgrammeImportForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            upload, dry_run = form.cleaned_data["file"], form.cleaned_data["dry_run"]
+            try:
+                check_size(upload.size)
+                programme = parse_programme(upload.read())
+                report = import_programme(event, programme, dry_run=dry_run)
+            except ProgrammeError as error:
+                form.add_error("file", str(error))
+            else:
+                if not dry_run:
+                    self._report_import(request, report)
+                    changelist = reverse("admin:talks_talk_changelist")
+                    return HttpResponseRedirect(f"{changelist}?event__id__exact={event.pk}")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import programme"),
+            "opts": self.opts,
+            "original": event,
+            "form": form,
+            "report": report,
+            "details": report.details() if report else [],
+        }
+        return TemplateResponse(request, "admin/events/event/import_programme.html", context)
+
+    def _report_import(self, request, report, shown=20):
+        messages.success(request, report.summary())
+        details = report.details(created=False)
+        for line in details[:shown]:
+            level = messages.WARNING if line.startswith("!") else messages.INFO
+            messages.add_message(request, level, line)
+        if len(details) > shown:
+            more = len(details) - shown
+            messages.info(
+                request,
+                ngettext("… and %(n)d more change.", "… and %(n)d more changes.", more)
+                % {"n": more},
+            )
+        if report.created:
+            messages.info(request, _("Tick the talks you attended and press Save."))
+
+    def recap_view(self, request, object_id):
+        """The event's Markdown recap with the viewer's own private notes in it."""
+        event = self.get_object(request, unquote(object_id))
+        if not self.has_view_permission(request, event):
+            raise PermissionDenied
+        text = recap.event_recap(event, viewer=request.user, absolute=request.build_absolute_uri)
+        response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = content_disposition_header(False, f"{event.slug}.md")
+        return response

@@ -1,0 +1,514 @@
+"""The /stats/ page: the journal counted in the database, drawn as SVG on the server.
+
+Every number comes from a GROUP BY over a `visible_to(user)` queryset, so a
+private record never adds to a count the viewer may not see, and the page
+costs the same queries whatever the size of the journal: one read of the
+journal version (the cache key), and five GROUP BYs (one a UNION ALL over the
+five tagged models) unless the cache has the answer. The charts are plain SVG made by templates
+(templates/includes/svg_*.html) from the geometry computed here; each has a
+title, a description and the table of its numbers, for screen readers and
+for anyone who wants the figures.
+
+It lives in `talks` because it counts talks, papers and notes, and `events`
+never imports `talks`.
+"""
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, F, Value
+from django.db.models.functions import Coalesce, ExtractYear
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from confjournal.core.visibility import sees_everything
+from confjournal.web.pagecache import current_version
+from events.models import Event
+from talks.models import TAGGED_MODELS, Paper, Talk
+
+TOP = 10  # rows in a bar chart
+TOP_TOPICS = 8  # rows of the topics-over-time chart
+TOPIC_YEARS = 8  # its most recent years
+
+# SVG geometry, in user units of a viewBox about as wide as a phone in CSS pixels.
+WIDTH = 360
+LABEL_WIDTH = 132  # the labels' column in bar charts and the heat map
+FONT = 12
+ROW = 24
+BAR = 16
+
+
+def em_width(text):
+    """The width of `text` in ems, roughly: Hangul and other wide characters are 1, Latin ~0.6."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in text)
+
+
+def fit(text, width=LABEL_WIDTH - 8, font=FONT):
+    """`text` cut with an ellipsis to fit `width` units at `font` size."""
+    room = width / font
+    if em_width(text) <= room:
+        return text
+    cut = ""
+    for char in text:
+        if em_width(cut + char) > room - 1:
+            break
+        cut += char
+    return cut.rstrip() + "…"
+
+
+class Drawn:
+    """Drawn a quarter larger than its viewBox, and scaled down to fit a phone by CSS."""
+
+    @property
+    def display_width(self):
+        return round(self.width * 1.25)
+
+    @property
+    def display_height(self):
+        return round(self.height * 1.25)
+
+
+@dataclass
+class Row:
+    label: str
+    value: int
+    url: str = ""
+
+
+@dataclass
+class BarChart(Drawn):
+    """Horizontal bars, the longest the largest value; `rows` in the order shown."""
+
+    key: str
+    title: str
+    description: str
+    label_heading: str
+    rows: list[Row]
+    kind: str = "bars"
+
+    @property
+    def height(self):
+        return len(self.rows) * ROW + 4
+
+    @property
+    def bars(self):
+        top = max((row.value for row in self.rows), default=0) or 1
+        room = WIDTH - LABEL_WIDTH - 40  # leaves space for the value after the bar
+        for i, row in enumerate(self.rows):
+            length = max(round(row.value / top * room, 1), 1)
+            y = i * ROW + 2
+            yield {
+                "row": row,
+                "short": fit(row.label),
+                "y": y,
+                "text_y": y + BAR - 3,
+                "width": length,
+                "value_x": LABEL_WIDTH + length + 4,
+            }
+
+    @property
+    def label_x(self):
+        return LABEL_WIDTH - 6
+
+    @property
+    def bar_x(self):
+        return LABEL_WIDTH
+
+    width = WIDTH
+
+
+@dataclass
+class ColumnChart(BarChart):
+    """Vertical columns along a time axis (events per year)."""
+
+    kind: str = "columns"
+    column: int = 36
+    plot_height: int = 120
+
+    @property
+    def width(self):
+        return max(WIDTH, len(self.rows) * self.column + 8)
+
+    @property
+    def height(self):
+        return self.plot_height + 44
+
+    @property
+    def baseline(self):
+        return self.plot_height + 20
+
+    @property
+    def columns(self):
+        top = max((row.value for row in self.rows), default=0) or 1
+        offset = (self.width - len(self.rows) * self.column) / 2
+        for i, row in enumerate(self.rows):
+            height = max(round(row.value / top * self.plot_height, 1), 1)
+            x = offset + i * self.column
+            yield {
+                "row": row,
+                "x": x + 6,
+                "width": self.column - 12,
+                "y": self.baseline - height,
+                "height": height,
+                "center": x + self.column / 2,
+                "value_y": self.baseline - height - 4,
+                "label_y": self.baseline + 16,
+            }
+
+
+@dataclass
+class HeatMap(Drawn):
+    """Topics (rows) by year (columns); a darker cell is a larger count."""
+
+    key: str
+    title: str
+    description: str
+    label_heading: str
+    years: list[int]
+    rows: list[tuple[Row, list[int]]]  # (topic, counts per year)
+    kind: str = "heatmap"
+    cell: int = 34
+    header: int = 20
+    levels: int = field(default=5)
+
+    @property
+    def width(self):
+        return max(WIDTH, LABEL_WIDTH + len(self.years) * self.cell + 4)
+
+    @property
+    def height(self):
+        return self.header + len(self.rows) * ROW + 4
+
+    @property
+    def year_labels(self):
+        for j, year in enumerate(self.years):
+            yield {"year": year, "x": LABEL_WIDTH + j * self.cell + self.cell / 2}
+
+    @property
+    def grid(self):
+        top = max((n for _row, counts in self.rows for n in counts), default=0) or 1
+        for i, (row, counts) in enumerate(self.rows):
+            y = self.header + i * ROW
+            cells = []
+            for j, n in enumerate(counts):
+                level = 0 if n == 0 else 1 + round((n / top) * (self.levels - 1))
+                cells.append(
+                    {
+                        "n": n,
+                        "level": level,
+                        "x": LABEL_WIDTH + j * self.cell + 1,
+                        "center": LABEL_WIDTH + j * self.cell + self.cell / 2,
+                    }
+                )
+            yield {
+                "row": row,
+                "short": fit(row.label),
+                "y": y + 1,
+                "text_y": y + BAR - 1,
+                "cells": cells,
+            }
+
+    @property
+    def table(self):
+        return [(row, counts) for row, counts in self.rows]
+
+    label_x = LABEL_WIDTH - 6
+
+
+def country_label(code):
+    name = countries.name(code) or code
+    flag = "".join(chr(0x1F1E6 + ord(c) - ord("A")) for c in code.upper() if "A" <= c <= "Z")
+    return f"{flag} {name}" if len(flag) == 2 else name
+
+
+def city_label(city, code):
+    """The city and its country's name in the active language: "Seoul, 대한민국" in Korean."""
+    if not code:
+        return city
+    return f"{city}, {countries.name(code) or code}"
+
+
+def timeline_url(**filters):
+    """The timeline filtered to one row of a chart: its year, country or kind."""
+    return f"{reverse('events:timeline')}?{urlencode(filters)}"
+
+
+def topic_url(slug):
+    return reverse("topics:detail", args=[slug])
+
+
+# Where each tagged model keeps the date its year comes from.
+YEAR_OF = {Event: "start_date"}
+
+
+def topics_by_year(user):
+    """{(tag id, name, slug): {year: count}} over every visible tagged record, and
+    {(name, slug): count} of papers per topic.
+
+    One query: a GROUP BY per tagged model, joined by UNION ALL; the rows that
+    come back are (model, topic, year) triples, as many as topics times years,
+    never one per record.
+    """
+    groups = []
+    for model in TAGGED_MODELS:
+        records = model.objects.visible_to(user)
+        if model is Talk:
+            records = records.attended()
+        groups.append(
+            records.filter(tags__isnull=False)
+            .values(
+                model_name=Value(model._meta.model_name),
+                tag_id=F("tags__id"),
+                tag_name=F("tags__name"),
+                tag_slug=F("tags__slug"),
+                year=ExtractYear(YEAR_OF.get(model, "event__start_date")),
+            )
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+    usage, papers = {}, {}
+    for row in groups[0].union(*groups[1:], all=True):
+        key = (row["tag_id"], row["tag_name"], row["tag_slug"])
+        years = usage.setdefault(key, {})
+        years[row["year"]] = years.get(row["year"], 0) + row["n"]
+        if row["model_name"] == Paper._meta.model_name:
+            papers[key[1:]] = papers.get(key[1:], 0) + row["n"]
+    return usage, papers
+
+
+def journal_stats(user):
+    """The charts of the stats page, for what `user` may see."""
+    events = Event.objects.visible_to(user)
+    roots = events.roots()
+    # A conference whose days were in two cities counts once in each city, not per day.
+    family = Count(Coalesce(F("parent"), F("id")), distinct=True)
+    kind_labels = dict(Event.Kind.choices)
+
+    # Events per year and per kind from one GROUP BY (year, kind).
+    per_year_kind = roots.values("kind", year=ExtractYear("start_date")).annotate(n=Count("pk"))
+    years, kinds = {}, {}
+    for row in per_year_kind.order_by():
+        years[row["year"]] = years.get(row["year"], 0) + row["n"]
+        kinds[row["kind"]] = kinds.get(row["kind"], 0) + row["n"]
+    per_year = [{"year": year, "n": n} for year, n in sorted(years.items())]
+    by_country = list(
+        events.exclude(country="")
+        .values("country")
+        .annotate(n=family)
+        .order_by("-n", "country")[:TOP]
+    )
+    by_city = list(
+        events.exclude(city="")
+        .values("city", "country")
+        .annotate(n=family)
+        .order_by("-n", "city", "country")[:TOP]
+    )
+    by_kind = [
+        {"kind": kind, "n": n} for kind, n in sorted(kinds.items(), key=lambda i: (-i[1], i[0]))
+    ]
+    speakers = list(
+        Talk.objects.visible_to(user)
+        .attended()
+        .filter(speakers__isnull=False)
+        .values("speakers__name", "speakers__slug")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "speakers__name", "speakers__slug")[:TOP]
+    )
+    usage, papers = topics_by_year(user)
+    paper_topics = [
+        {"tags__name": name, "tags__slug": slug, "n": n}
+        for (name, slug), n in sorted(papers.items(), key=lambda i: (-i[1], i[0][0]))[:TOP]
+    ]
+
+    total_events = sum(row["n"] for row in per_year)
+    charts = []
+    if per_year:
+        first, last = per_year[0]["year"], per_year[-1]["year"]
+        counts = {row["year"]: row["n"] for row in per_year}
+        charts.append(
+            ColumnChart(
+                "years",
+                _("Events per year"),
+                _("%(total)d events from %(first)d to %(last)d; the most in one year: %(top)d.")
+                % {
+                    "total": total_events,
+                    "first": first,
+                    "last": last,
+                    "top": max(counts.values()),
+                },
+                _("Year"),
+                # Every year in the range, so a year without events shows as a gap.
+                [
+                    Row(
+                        str(year),
+                        counts.get(year, 0),
+                        timeline_url(year=year) if year in counts else "",
+                    )
+                    for year in range(first, last + 1)
+                ],
+            )
+        )
+    if by_country:
+        rows = [
+            Row(country_label(r["country"]), r["n"], timeline_url(country=r["country"]))
+            for r in by_country
+        ]
+        charts.append(
+            BarChart(
+                "countries",
+                _("Countries"),
+                _("Events by country, most first: %(list)s.") % {"list": summary(rows)},
+                _("Country"),
+                rows,
+            )
+        )
+    if by_city:
+        rows = [Row(city_label(r["city"], r["country"]), r["n"]) for r in by_city]
+        charts.append(
+            BarChart(
+                "cities",
+                _("Cities"),
+                _("Events by city, most first: %(list)s.") % {"list": summary(rows)},
+                _("City"),
+                rows,
+            )
+        )
+    if by_kind:
+        rows = [
+            Row(str(kind_labels.get(r["kind"], r["kind"])), r["n"], timeline_url(kind=r["kind"]))
+            for r in by_kind
+        ]
+        charts.append(
+            BarChart(
+                "kinds",
+                _("Kinds of events"),
+                _("Events by kind, most first: %(list)s.") % {"list": summary(rows)},
+                _("Kind"),
+                rows,
+            )
+        )
+    if usage:
+        charts.append(topics_chart(usage))
+    if speakers:
+        rows = [
+            Row(
+                r["speakers__name"],
+                r["n"],
+                reverse("talks:speaker_detail", args=[r["speakers__slug"]]),
+            )
+            for r in speakers
+        ]
+        charts.append(
+            BarChart(
+                "speakers",
+                _("Speakers heard most"),
+                _("Talks attended per speaker, most first: %(list)s.") % {"list": summary(rows)},
+                _("Speaker"),
+                rows,
+            )
+        )
+    if paper_topics:
+        rows = [Row(r["tags__name"], r["n"], topic_url(r["tags__slug"])) for r in paper_topics]
+        charts.append(
+            BarChart(
+                "paper-topics",
+                _("Papers seen per topic"),
+                _("Papers per topic, most first: %(list)s.") % {"list": summary(rows)},
+                _("Topic"),
+                rows,
+            )
+        )
+    return {"charts": charts, "total_events": total_events}
+
+
+def summary(rows, limit=5):
+    """The first rows as text for a chart's description: "Seoul, KR (4), …"."""
+    text = ", ".join(f"{row.label} ({row.value})" for row in rows[:limit])
+    return f"{text}, …" if len(rows) > limit else text
+
+
+def topics_chart(usage):
+    totals = sorted(usage.items(), key=lambda item: (-sum(item[1].values()), item[0][1]))
+    top = totals[:TOP_TOPICS]
+    all_years = sorted({year for _key, years in top for year in years})
+    years = list(range(all_years[0], all_years[-1] + 1))[-TOPIC_YEARS:]
+    rows = [
+        (Row(name, sum(counts.values()), topic_url(slug)), [counts.get(y, 0) for y in years])
+        for (_pk, name, slug), counts in top
+    ]
+    return HeatMap(
+        "topics",
+        _("Most frequent topics over time"),
+        _("The %(n)d most used topics, counted per year from %(first)d to %(last)d: %(list)s.")
+        % {
+            "n": len(rows),
+            "first": years[0],
+            "last": years[-1],
+            "list": summary([row for row, _counts in rows]),
+        },
+        _("Topic"),
+        years,
+        rows,
+    )
+
+
+# The journal version changes with every write, so a cached entry is only ever
+# reached while the journal is as it was counted; this bounds the cache's size.
+CACHE_SECONDS = 3600
+
+
+def viewer_scope(user):
+    """Who sees the same stats: everyone anonymous, every superuser, or one user.
+
+    Superusers share one entry because they all see every record; any other
+    logged-in user gets their own, so one person's private records never count
+    for someone else.
+    """
+    if sees_everything(user):
+        return "all"
+    if user.is_authenticated:
+        return f"user-{user.pk}"
+    return "public"
+
+
+def version_cached(name, compute, seconds=CACHE_SECONDS):
+    """`compute()`, kept in the cache under `name` and the journal version.
+
+    The version is read first (one indexed query), so an entry never holds data
+    older than its key. The entry is stored once the transaction commits (at
+    once in autocommit, as requests run): what a transaction that is rolled back
+    saw, with the version it bumped, never reaches the cache, where the next
+    write would make that version current again. Without the version (its table
+    missing) nothing is cached.
+    """
+    version = current_version()
+    if version is None:
+        return compute()
+    key = f"{name}:{version}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        transaction.on_commit(lambda: cache.set(key, value, seconds))
+    return value
+
+
+def stats(request):
+    """Events per year, places, kinds, topics, speakers and papers, as charts.
+
+    Counting a journal of 100,000 notes takes a second, so the counts are kept
+    in the cache per viewer and language under the journal version
+    (`confjournal.web.pagecache`): database triggers bump it on every write to the
+    journal's tables, `QuerySet.update()` and raw SQL included, so a change,
+    such as a record made private, shows on the next request.
+    """
+    user = request.user
+    context = version_cached(
+        f"stats:{get_language()}:{viewer_scope(user)}", lambda: journal_stats(user)
+    )
+    return render(request, "stats/stats.html", context)

@@ -1,0 +1,91 @@
+"""Topic pages: every topic in use, and everything under one topic, across the journal.
+
+A topic (events.Tag) labels events, talks, papers, booths and notes alike, so its pages
+read both apps' records; everything goes through `visible_to`.
+"""
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView
+
+from confjournal.core.listing import (
+    FilteredListView,
+    NoFilterForm,
+    first,
+)
+from events.models import Booth, Event, attach_topics
+from talks.models import Note, Paper, Talk, listed_topics, topic_usage, visible_topics
+
+
+class TopicListView(FilteredListView):
+    """Every topic in use, by name, each with the number of records under it.
+
+    Only the page's topics are counted (`topic_usage`): counting all of them to
+    sort by use went through every tagging (250,000 at size L, 2 to 3 seconds),
+    so the list has no "most used" order; /stats/ charts the most used topics.
+    """
+
+    template_name = "topics/topic_list.html"
+    context_object_name = "topics"
+    paginate_by = 100
+    filter_form_class = NoFilterForm
+    sort_options = {"name": (gettext_lazy("Name"), ())}  # ?sort=name of old links
+
+    def base_queryset(self):
+        return listed_topics(self.request.user).order_by("name", "id")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        topics = context["topics"] = list(context["topics"])
+        usage = topic_usage(self.request.user, topics)
+        for topic in topics:
+            topic.usage = usage.get(topic.pk, 0)
+        return context
+
+
+class TopicDetailView(DetailView):
+    """Everything under one topic: events, talks, papers, booths and notes."""
+
+    template_name = "topics/topic_detail.html"
+    context_object_name = "topic"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            visible_topics(self.request.user, one=True), slug=self.kwargs["slug"]
+        )
+
+    # The newest of each kind, then a link to all of them in search (a busy topic
+    # gathers hundreds of records over the years).
+    records_shown = 20
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, topic, shown = self.request.user, self.object, self.records_shown
+        lists = {
+            "events": Event.objects.visible_to(user)
+            .filter(tags=topic)
+            .with_counts(user)
+            .order_by("-start_date", "name"),
+            "talks": Talk.objects.visible_to(user)
+            .attended()
+            .filter(tags=topic)
+            .select_related("event")
+            .with_speakers()
+            .order_by("-event__start_date", "date", "start_time", "id"),
+            "papers": Paper.objects.visible_to(user)
+            .filter(tags=topic)
+            .select_related("event")
+            .order_by("-event__start_date", "title", "id"),
+            "booths": Booth.objects.visible_to(user)
+            .filter(tags=topic)
+            .select_related("event")
+            .order_by("-event__start_date", "organization", "id"),
+            "notes": Note.objects.visible_to(user)
+            .filter(tags=topic)
+            .for_display()
+            .prefetch_related(None),
+        }
+        for name, queryset in lists.items():
+            context[name], context[f"more_{name}"] = first(queryset, shown)
+        attach_topics(*(context[name] for name in lists))
+        return context

@@ -1,0 +1,372 @@
+"""Full-page cache for anonymous visitors, keyed by a journal version.
+
+Correct by construction, not by remembering to invalidate:
+
+* Only a request that carries no cookie but the language and CSRF cookies is
+  served from or stored in the cache: a session cookie (anyone logged in, or
+  with pending messages) always goes to the view. Such a request is anonymous,
+  and an anonymous visitor is shown public records only (the visibility gate),
+  so a stored page holds nothing private.
+* Only a GET answered 200, not streamed, that sets no cookie (a page that used
+  a CSRF token sets one, so it is never stored), is not marked private or
+  no-store, and was rendered for an anonymous user, is stored.
+* The key holds the scheme, host, full path with query string, the active
+  language (LocaleMiddleware has already resolved it from the language
+  cookie or Accept-Language), today's date (the home page's "on this day")
+  and the **journal version**: a one-row counter that database triggers bump
+  on every insert, update and delete of every table a public page reads
+  (QuerySet.update(), bulk_create, raw SQL and cascades included). A write
+  makes every stored page unreachable at once; old entries age out.
+* A response that varies on a header other than Cookie and Accept-Language
+  keeps that header's value; a hit needs the same value.
+
+Reading the version is one indexed query per cached request, on a connection
+kept open for it (see `request_version`). The version is read before the view
+runs, so a page stored under version v shows the journal as of v or later,
+never older.
+
+Two middlewares, like Django's own cache: `StorePageMiddleware` sits above
+SessionMiddleware so it sees the final response (cookies, Vary);
+`FetchPageMiddleware` sits below AuthenticationMiddleware so it runs once the
+language is known. Turned on by the PAGE_CACHE setting (off in tests/settings.py
+so query-count tests measure the views; tests/test_pagecache.py turns it on).
+"""
+
+import hashlib
+import threading
+import zlib
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DatabaseError, connections, transaction
+from django.db import connection as default_connection
+from django.http import HttpResponse
+from django.utils import timezone, translation
+from django.utils.cache import cc_delim_re
+
+from confjournal.core.dbobjects import ensure_installed
+from confjournal.core.registry import journal_models
+
+VERSION_TABLE = "confjournal_journal_version"
+# Besides the journal's own models, public pages read auth's user table (owner names).
+EXTRA_MODELS = ("auth.User",)
+# Vary headers the key already accounts for.
+KEYED_VARY = {"cookie", "accept-language"}
+TRIGGER_PREFIX = "cj_jv_"
+# Pages longer than this (uncompressed) go to the large-page cache as they are.
+LARGE_FROM = 1024 * 1024
+PG_FUNCTION = "cj_journal_version_bump"
+
+
+def _setting(name, default):
+    return getattr(settings, name, default)
+
+
+def enabled():
+    return _setting("PAGE_CACHE", False)
+
+
+# --------------------------------------------------------------------------- version
+
+
+def journal_tables():
+    """Every table behind a public page, many-to-many tables included."""
+    models = journal_models(include_auto_created=True)
+    models += [apps.get_model(label) for label in EXTRA_MODELS]
+    return sorted({model._meta.db_table for model in models})
+
+
+def current_version(using="default"):
+    """The journal version, or None when the counter is missing (then nothing is cached)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {VERSION_TABLE} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+# The version is read on a connection of its own, one per thread, kept open:
+# with CONN_MAX_AGE=0 a request's own connection is opened and closed per
+# request (2 ms on SQLite at size L, mostly parsing the schema), which would be
+# most of a cached hit's cost. The reader runs in autocommit, so each read
+# sees every committed write: it is exact. Inside a transaction (a test's, or
+# code that wrote and has not committed yet) the request's own connection is
+# used instead, so that its own writes count.
+_readers = threading.local()
+
+
+def _reader(using):
+    reader = getattr(_readers, using, None)
+    if reader is None:
+        reader = connections.create_connection(using)
+        setattr(_readers, using, reader)
+    return reader
+
+
+def close_readers():
+    """Close this thread's version reader connections (tests, before dropping the database)."""
+    for using in list(vars(_readers)):
+        getattr(_readers, using).close()
+        delattr(_readers, using)
+
+
+def request_version(using="default"):
+    """The version for a request: on the reader connection, or None if it fails."""
+    own = connections[using]
+    if own.in_atomic_block:
+        return current_version(using)
+    reader = _reader(using)
+    try:
+        with reader.cursor() as cursor:
+            cursor.execute(f"SELECT version FROM {VERSION_TABLE} WHERE id = 1")
+            row = cursor.fetchone()
+    except DatabaseError:
+        # A dropped connection (database restarted): serve from the view this
+        # time and reconnect on the next request.
+        reader.close()
+        delattr(_readers, using)
+        return None
+    return row[0] if row else None
+
+
+def _sqlite_triggers(table):
+    bump = f"UPDATE {VERSION_TABLE} SET version = version + 1 WHERE id = 1;"
+    return {
+        f"{TRIGGER_PREFIX}{table}_{suffix}": (
+            f"CREATE TRIGGER {TRIGGER_PREFIX}{table}_{suffix} AFTER {action} ON {table} "
+            f"BEGIN {bump} END"
+        )
+        for suffix, action in (("ai", "INSERT"), ("au", "UPDATE"), ("ad", "DELETE"))
+    }
+
+
+def _postgres_trigger(table):
+    return f"{TRIGGER_PREFIX}{table}"
+
+
+PG_FUNCTION_SQL = f"""
+CREATE OR REPLACE FUNCTION {PG_FUNCTION}() RETURNS trigger AS $$
+BEGIN
+    UPDATE {VERSION_TABLE} SET version = version + 1 WHERE id = 1;
+    RETURN NULL;
+END
+$$ LANGUAGE plpgsql
+"""
+
+
+def triggers_are_current(connection=default_connection, tables=None):
+    """True when the counter row and every trigger are in place."""
+    tables = journal_tables() if tables is None else tables
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {VERSION_TABLE} WHERE id = 1")
+        if cursor.fetchone()[0] != 1:
+            return False
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            present = dict(cursor.fetchall())
+            return all(
+                present.get(name) == sql
+                for table in tables
+                for name, sql in _sqlite_triggers(table).items()
+            )
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.relname, t.tgname FROM pg_trigger t "
+                "JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal"
+            )
+            present = set(cursor.fetchall())
+            return all((table, _postgres_trigger(table)) in present for table in tables)
+    return False
+
+
+def install_triggers(connection=default_connection, tables=None):
+    """(Re-)create the counter row and the version triggers on every journal table."""
+    tables = journal_tables() if tables is None else tables
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {VERSION_TABLE} WHERE id = 1")
+        if cursor.fetchone()[0] == 0:
+            cursor.execute(f"INSERT INTO {VERSION_TABLE} (id, version) VALUES (1, 1)")
+        if connection.vendor == "sqlite":
+            for table in tables:
+                for name, sql in _sqlite_triggers(table).items():
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+                    cursor.execute(sql)
+        elif connection.vendor == "postgresql":
+            cursor.execute(PG_FUNCTION_SQL)
+            for table in tables:
+                name = _postgres_trigger(table)
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+                cursor.execute(
+                    f"CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+                    f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {PG_FUNCTION}()"
+                )
+        # Pages stored before the triggers were (re)made may be stale.
+        cursor.execute(f"UPDATE {VERSION_TABLE} SET version = version + 1 WHERE id = 1")
+
+
+def uninstall_triggers(connection=default_connection):
+    """Drop every version trigger (before the counter table goes)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+                [TRIGGER_PREFIX + "%"],
+            )
+            for (name,) in cursor.fetchall():
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        elif connection.vendor == "postgresql":
+            cursor.execute(f"DROP FUNCTION IF EXISTS {PG_FUNCTION}() CASCADE")
+
+
+def ensure_triggers(sender=None, using="default", **kwargs):
+    """post_migrate handler: a migration that rebuilds a table (SQLite) drops its triggers.
+
+    Re-creates them when any is missing; a no-op when all are in place or while
+    the tables do not exist yet.
+    """
+    tables = journal_tables()
+    ensure_installed(
+        using,
+        [VERSION_TABLE, *tables],
+        lambda connection: triggers_are_current(connection, tables),
+        lambda connection: install_triggers(connection, tables),
+    )
+
+
+# --------------------------------------------------------------------------- middleware
+
+
+def _cache():
+    return caches[_setting("PAGE_CACHE_ALIAS", "default")]
+
+
+def _large_cache():
+    """Where pages too big to compress cheaply are kept (whole-journal exports), or None."""
+    alias = _setting("PAGE_CACHE_LARGE_ALIAS", None)
+    return caches[alias] if alias else None
+
+
+def clear():
+    """Forget every stored page (tests and benchmarks; a write needs no clearing)."""
+    for cache in (_cache(), _large_cache()):
+        if cache is not None:
+            cache.clear()
+
+
+def _cacheable_request(request):
+    if not enabled() or request.method not in ("GET", "HEAD"):
+        return False
+    if any(request.path.startswith(p) for p in _setting("PAGE_CACHE_EXCLUDE", ())):
+        return False
+    allowed = {settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
+    return set(request.COOKIES) <= allowed
+
+
+def _key(request, version):
+    parts = [
+        str(version),
+        translation.get_language() or "",
+        timezone.localdate().isoformat(),
+        request.scheme,
+        request.get_host(),
+        request.get_full_path(),
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"page:{digest}"
+
+
+def _vary(response):
+    if not response.has_header("Vary"):
+        return []
+    return [h.strip().lower() for h in cc_delim_re.split(response["Vary"]) if h.strip()]
+
+
+def _header_value(request, header):
+    return request.META.get("HTTP_" + header.upper().replace("-", "_"))
+
+
+class FetchPageMiddleware:
+    """Serve a stored page to an anonymous visitor (below AuthenticationMiddleware)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _cacheable_request(request):
+            version = request_version()
+            if version is not None:
+                key = _key(request, version)
+                entry = _cache().get(key)
+                if entry is None and (large := _large_cache()) is not None:
+                    entry = large.get(key)
+                if entry is not None and all(
+                    _header_value(request, h) == v for h, v in entry["vary"].items()
+                ):
+                    content = entry["content"]
+                    if entry.get("compressed", True):
+                        content = zlib.decompress(content)
+                    response = HttpResponse(content, status=entry["status"])
+                    for name, value in entry["headers"]:
+                        response[name] = value
+                    response.page_cache_hit = True
+                    return response
+                if request.method == "GET":
+                    request.page_cache_key = key
+        return self.get_response(request)
+
+
+class StorePageMiddleware:
+    """Store an anonymous visitor's page (above SessionMiddleware, to see cookies and Vary)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        key = getattr(request, "page_cache_key", None)
+        if key and self._storable(request, response):
+            extra = [h for h in _vary(response) if h not in KEYED_VARY]
+            if "*" not in extra:
+                self._store(request, response, key, extra)
+        return response
+
+    @staticmethod
+    def _store(request, response, key, extra):
+        entry = {
+            "status": response.status_code,
+            "headers": list(response.items()),
+            "vary": {h: _header_value(request, h) for h in extra},
+        }
+        raw = response.content
+        seconds = _setting("PAGE_CACHE_SECONDS", 3600)
+        # A page is stored compressed (HTML shrinks about tenfold), and only up to
+        # PAGE_CACHE_MAX_BYTES: MAX_ENTRIES x that bounds a worker's cache.
+        if len(raw) <= LARGE_FROM:
+            content = zlib.compress(raw, 1)
+            if len(content) <= _setting("PAGE_CACHE_MAX_BYTES", 128 * 1024):
+                _cache().set(key, {**entry, "content": content}, seconds)
+                return
+        # Bigger ones (the BibTeX of every paper is 6.5 MB at size L) would cost
+        # 35 ms to compress and 17 ms to decompress on every hit: they are kept as
+        # they are in a cache of their own with room for a few of them
+        # (CACHE_LARGE_MAX_ENTRIES x PAGE_CACHE_LARGE_BYTES bounds it).
+        large = _large_cache()
+        if large is not None and len(raw) <= _setting("PAGE_CACHE_LARGE_BYTES", 0):
+            large.set(key, {**entry, "content": raw, "compressed": False}, seconds)
+
+    @staticmethod
+    def _storable(request, response):
+        user = getattr(request, "user", None)
+        cache_control = response.get("Cache-Control", "").lower()
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not response.has_header("Set-Cookie")
+            and "private" not in cache_control
+            and "no-store" not in cache_control
+            and (user is None or not user.is_authenticated)
+            # Belt and braces: a page that holds a CSRF token also set the
+            # cookie (so the check above refuses it), but never store one.
+            and b"csrfmiddlewaretoken" not in response.content
+        )
