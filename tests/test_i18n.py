@@ -166,10 +166,7 @@ def test_every_marked_string_is_in_the_catalogue():
     marked = dict(marked_strings())
     assert len(marked) > 300
     missing = {where: msgid for msgid, where in marked.items() if msgid not in catalogue}
-    assert missing == {}, (
-        "run `python manage.py makemessages -l ko --no-obsolete` (README, Translations) "
-        "and translate the new entries"
-    )
+    assert missing == {}, "run `make messages` (docs/languages.md) and translate the new entries"
 
 
 # Text a template writes outside {% translate %} / {% blocktranslate %}.

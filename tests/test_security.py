@@ -335,9 +335,9 @@ def manage(env, *args):
 
 
 def documented_production_environment():
-    """The variables of the README's production example (its env block)."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = readme.split("<!-- production-env -->", 2)[1]
+    """The variables of docs/deploy.md's production example (its env block)."""
+    page = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    block = page.split("<!-- production-env -->", 2)[1]
     pairs = re.findall(r"^([A-Z_]+)=(\S*)$", block, re.MULTILINE)
     assert len(pairs) >= 8
     return dict(pairs)
@@ -345,7 +345,7 @@ def documented_production_environment():
 
 def test_check_deploy_passes_with_the_documented_production_environment(tmp_path):
     env = documented_production_environment()
-    env["SECRET_KEY"] = secrets.token_urlsafe(50)  # the README says: make your own
+    env["SECRET_KEY"] = secrets.token_urlsafe(50)  # docs/deploy.md says: make your own
     result = manage(
         clean_environment(tmp_path, **env), "check", "--deploy", "--fail-level", "WARNING"
     )
