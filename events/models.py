@@ -150,12 +150,9 @@ def _counts(model, user):
 
 @functools.cache
 def _anonymous_counts(model):
-    """The anonymous visitor's count expressions, built once per process.
-
-    Building the four gated subqueries cost ~4 ms a request (the timeline, the
-    event page); they are the same for every anonymous visitor, and `annotate`
-    resolves a copy of each expression, never the expression itself.
-    """
+    """The anonymous visitor's count expressions, built once per process: the same for
+    every visitor, and `annotate` resolves a copy of each (building them cost more than
+    running the timeline's queries)."""
     return _counts(model, AnonymousUser())
 
 
