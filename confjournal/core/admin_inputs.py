@@ -44,9 +44,8 @@ class TolerantAutocompleteWidgetMixin:
 
     @property
     def media(self):
-        # One list, so that the script comes after admin/js/autocomplete.js.
-        media = super().media
-        return forms.Media(js=[*media._js, "js/autocomplete-labels.js"], css=media._css)
+        # Merged after the widget's own scripts, so it runs after admin/js/autocomplete.js.
+        return super().media + forms.Media(js=["js/autocomplete-labels.js"])
 
     def optgroups(self, name, value, attr=None):
         remote = self.field.remote_field
@@ -75,17 +74,17 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     "invalid value" form error.
     """
 
-    def _check_values(self, value):
+    def clean(self, value):
         model = self.queryset.model
         field = model._meta.get_field(self.to_field_name) if self.to_field_name else model._meta.pk
-        for item in value if isinstance(value, list | tuple) else [value]:
+        for item in value if isinstance(value, list | tuple) else []:
             if not usable_id(field, item, self.queryset.db):
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",
                     params={"pk": item},
                 )
-        return super()._check_values(value)
+        return super().clean(value)
 
 
 class TolerantAutocompleteMixin:
