@@ -18,7 +18,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 
-from confjournal.search import engine as search
+from confjournal.search import index as search_index
 from events.models import Booth, Event, Tag, TaggedItem
 from talks.models import Note, Paper, Speaker, Talk, TalkSpeaker
 
@@ -187,11 +187,11 @@ def generate(size="S", seed=1, progress=None):
             progress(name)
 
     # Bulk inserts run without the search triggers; the index is built once after.
-    search.uninstall(connection)
+    search_index.drop(connection.alias)
     try:
         counts = _insert(spec, rng, seed, step)
     finally:
-        search.install(connection)
+        search_index.rebuild(connection.alias)
     step("search index")
     if connection.vendor == "postgresql":
         # Planner statistics for the freshly loaded tables: without them PostgreSQL

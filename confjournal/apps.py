@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -8,10 +7,9 @@ class ConfJournalConfig(AppConfig):
     verbose_name = "ConfJournal"
 
     def ready(self):
-        from confjournal.search import engine as search
-
-        connection_created.connect(search.register_functions, dispatch_uid="cj_search_functions")
-        post_migrate.connect(search.ensure_index, dispatch_uid="cj_search_index")
+        from confjournal.search import index
         from confjournal.web import pagecache
 
+        # Database objects no migration holds, made (or mended) after each migrate.
+        post_migrate.connect(index.ensure_index, dispatch_uid="cj_search_index")
         post_migrate.connect(pagecache.ensure_triggers, dispatch_uid="cj_page_cache_triggers")

@@ -37,8 +37,9 @@ class OwnerFromRequestMixin:
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name", "slug"]
+    list_display = ["name", "aliases", "slug"]
+    search_fields = ["name", "aliases", "slug"]
+    fields = ["name", "aliases", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 

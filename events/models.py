@@ -31,6 +31,13 @@ class Tag(TagBase):
     """A topic ("pruning", "트랜스포머") shared by events, talks, papers, booths and notes."""
 
     name = NFCCharField(_("name"), unique=True, max_length=TAG_MAX_LENGTH)
+    aliases = NFCTextField(
+        _("other names"),
+        blank=True,
+        help_text=_(
+            "One per line, e.g. 베이지안 for bayesian. Search finds the topic by any of them."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -49,6 +56,10 @@ class Tag(TagBase):
 
     def get_absolute_url(self):
         return reverse("topics:detail", args=[self.slug])
+
+    @property
+    def alias_list(self):
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
 
 
 class TaggedItem(GenericTaggedItemBase):
@@ -158,6 +169,9 @@ def _anonymous_counts(model):
 
 class Event(TopicsMixin, models.Model):
     """Something attended: a conference, one of its days, a forum, a meetup, a visit."""
+
+    # What search reads, in this order (confjournal/search/).
+    search_fields = ("name", "series", "venue", "city", "organizer", "summary")
 
     class Kind(models.TextChoices):
         CONFERENCE = "conference", _("Conference")
@@ -331,6 +345,9 @@ class BoothQuerySet(VisibleQuerySet):
 
 class Booth(TopicsMixin, models.Model):
     """A stand visited at an event's expo hall: who, what they showed, what they gave."""
+
+    # What search reads, in this order (confjournal/search/).
+    search_fields = ("organization", "location", "showcase", "swag")
 
     class Kind(models.TextChoices):
         COMPANY = "company", _("Company")

@@ -9,6 +9,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from confjournal.core.fields import NFCCharField, NFCTextField, URLField
+from confjournal.core.markup import plain_text
 from confjournal.core.tagging import Tags, TopicsMixin
 from confjournal.core.text import unique_slug
 from confjournal.core.visibility import (
@@ -118,6 +119,9 @@ class TalkQuerySet(VisibleQuerySet):
 
 class Talk(TopicsMixin, models.Model):
     """A talk, keynote, panel or demo heard at an event."""
+
+    # What search reads, in this order (confjournal/search/).
+    search_fields = ("title", "abstract")
 
     class Kind(models.TextChoices):
         KEYNOTE = "keynote", _("Keynote")
@@ -255,6 +259,9 @@ class PaperQuerySet(VisibleQuerySet):
 class Paper(TopicsMixin, models.Model):
     """A paper seen at an event, at a poster or in a talk."""
 
+    # What search reads, in this order (confjournal/search/).
+    search_fields = ("title", "authors", "abstract")
+
     class Presentation(models.TextChoices):
         POSTER = "poster", _("Poster")
         ORAL = "oral", _("Oral")
@@ -355,6 +362,9 @@ class NoteQuerySet(VisibleQuerySet):
 class Note(TopicsMixin, models.Model):
     """What someone wrote about an event, or about one talk, paper or booth of it."""
 
+    # What search reads, in this order (confjournal/search/).
+    search_fields = ("title", "body")
+
     event = models.ForeignKey(
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="notes"
     )
@@ -427,7 +437,7 @@ class Note(TopicsMixin, models.Model):
         ]
 
     def __str__(self):
-        return self.title or Truncator(self.body).chars(60)
+        return self.title or Truncator(plain_text(self.body)).chars(60)
 
     def get_absolute_url(self):
         return reverse("talks:note_detail", args=[self.pk])

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 from django.db import connection
 
-from confjournal.search import engine as search_backend
+from confjournal.search import index as search_index
 from confjournal.web import pagecache
 from talks.models import Note
 
@@ -19,7 +19,7 @@ from talks.models import Note
 def reinstall_database_objects():
     """What post_migrate does after every migrate."""
     pagecache.ensure_triggers(using="default")
-    search_backend.ensure_index(using="default")
+    search_index.ensure_index(using="default")
 
 
 @contextmanager

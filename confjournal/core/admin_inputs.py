@@ -44,8 +44,9 @@ class TolerantAutocompleteWidgetMixin:
 
     @property
     def media(self):
-        # Merged after the widget's own scripts, so it runs after admin/js/autocomplete.js.
-        return super().media + forms.Media(js=["js/autocomplete-labels.js"])
+        # Naming autocomplete.js first tells Media's merge to put the labels after it.
+        labels = forms.Media(js=["admin/js/autocomplete.js", "js/autocomplete-labels.js"])
+        return super().media + labels
 
     def optgroups(self, name, value, attr=None):
         remote = self.field.remote_field

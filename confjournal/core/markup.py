@@ -1,9 +1,12 @@
-"""Markdown rendering: python-markdown, then the nh3 sanitizer.
+"""Markdown rendering: python-markdown, then the nh3 sanitizer; and Markdown read as
+plain text, for excerpts.
 
 `render_markdown` (and `sanitize`, which it ends with) are the only functions
 whose output the templates may treat as safe HTML.
 """
 
+import functools
+import html
 import re
 import threading
 
@@ -102,3 +105,19 @@ def sanitize(html):
         strip_comments=True,
     )
     return mark_safe(cleaned)  # noqa: S308 - nh3 output is the one sanitised source
+
+
+# Where a block ends in rendered HTML, its text and the next one's get a space between.
+BLOCK_ENDS = re.compile(r"(</(?:p|li|h[1-6]|blockquote|pre|tr|td|th|dt|dd)>|<br\s*/?>|<hr\s*/?>)")
+
+
+@functools.lru_cache(maxsize=4096)
+def plain_text(text):
+    """Markdown as the words a reader sees: no `**`, `##`, `>` or link syntax, one line.
+
+    Kept per text: an excerpt shows again on the next page that lists its record.
+    """
+    source = CONTROL_CHARACTERS.sub("", text or "")
+    rendered = BLOCK_ENDS.sub(r"\1 ", _converter().reset().convert(source))
+    words = html.unescape(nh3.clean(rendered, tags=set(), strip_comments=True))
+    return " ".join(words.split())

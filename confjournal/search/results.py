@@ -1,25 +1,43 @@
-"""Search across notes, talks, papers, booths and events, for one viewer.
+"""What the journal means by a search: the people and topics a query names, the filters,
+the groups of results, newest event first.
 
-The backend (FTS5 on SQLite, pg_trgm on PostgreSQL) is `confjournal.search.engine`;
-this module adds what the journal means by a speaker or a topic filter.
-Every record comes through its model's `visible_to(user)`.
+A term is found in a record when its text holds the term or, when the term names a
+speaker (any spelling) or a topic (any name), when the record is about that person or
+topic: it mentions another spelling, is one of their talks or hangs on one, or is
+tagged with the topic or hangs on a tagged talk, paper, booth or event. Every term must
+be found. Every record comes through its model's `visible_to(user)`.
 """
 
 import functools
-from dataclasses import dataclass, field, replace
-from functools import partial
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Q
 
 from confjournal.core.html import format_html, format_html_join
-from confjournal.search import engine as backend
-from events.models import TaggedItem
+from confjournal.core.markup import plain_text
+from confjournal.core.registry import searchable_models
+from confjournal.search import engine
+from events.models import Event, Tag, TaggedItem
+from talks.models import Speaker, listed_topics
 
 GROUP_SIZE = 5
+# Results come grouped in this order; a kind not named here comes last.
+KIND_ORDER = ("note", "talk", "paper", "booth", "event")
+# A term that fits more speakers than this names nobody in particular.
+PEOPLE_LIMIT = 10
+
+
+def kinds():
+    order = {kind: position for position, kind in enumerate(KIND_ORDER)}
+    names = [model._meta.model_name for model in searchable_models()]
+    return sorted(names, key=lambda kind: order.get(kind, len(order)))
+
+
+def model_of(kind):
+    return next(m for m in searchable_models() if m._meta.model_name == kind)
 
 
 def count_cap():
@@ -32,15 +50,24 @@ def count_cap():
 @dataclass
 class Criteria:
     terms: list
-    speaker: object = None  # a Speaker the viewer may see
-    topic: object = None  # a Tag the viewer may see
+    speaker: object = None  # a Speaker the viewer may see (the speaker filter)
+    topic: object = None  # a Tag the viewer may see (the topic filter)
     event: object = None  # an Event the viewer may see
     year: int | None = None
     kind: str = ""  # one of the searchable kinds, or "" for all
+    # What the terms name: {term: [Speaker, ...]} and {term: [Tag, ...]}.
+    people: dict = field(default_factory=dict)
+    topics: dict = field(default_factory=dict)
 
     @property
     def empty(self):
         return not (self.terms or self.speaker or self.topic or self.event or self.year)
+
+    @property
+    def plain(self):
+        """Only words, and none of them names anyone or anything."""
+        named = any(self.people.values()) or any(self.topics.values())
+        return not (named or self.speaker or self.topic or self.event or self.year)
 
 
 @dataclass
@@ -54,250 +81,248 @@ class Group:
         return self.count > count_cap()
 
 
-def _tagged_ids(model, tag):
+# --------------------------------------------------------------------------- names
+
+
+def spellings(speaker):
+    return [speaker.name, *speaker.alias_list]
+
+
+def named_people(user, terms):
+    """{term: speakers} for the terms of 2+ characters found in a speaker's spellings.
+
+    When some speakers hold every such term (`Kyunghyun Cho`), they are the person
+    meant, for every term; otherwise each term names the speakers that hold it, unless
+    it fits too many to mean anyone.
+    """
+    long_terms = [term for term in terms if len(term) >= 2]
+    if not long_terms:
+        return {}
+    query = Q()
+    for term in long_terms:
+        query |= Q(name__icontains=term) | Q(aliases__icontains=term)
+    candidates = list(Speaker.objects.visible_to(user).filter(query).order_by("name", "pk"))
+    holders = {
+        term: [s for s in candidates if any(term in engine.fold(x) for x in spellings(s))]
+        for term in long_terms
+    }
+    everywhere = [s for s in candidates if all(s in holders[term] for term in long_terms)]
+    if everywhere:
+        return dict.fromkeys(long_terms, everywhere[:PEOPLE_LIMIT])
+    return {term: found for term, found in holders.items() if 0 < len(found) <= PEOPLE_LIMIT}
+
+
+def topic_names(tag):
+    return [tag.name, *tag.alias_list]
+
+
+def named_topics(user, terms, query):
+    """{term: topics} for the terms that are a topic's name or other name. A query that
+    is one whole name (`Bayesian deep learning`) names that topic for all its terms."""
+    if not terms:
+        return {}
+    phrase = " ".join(engine.fold(query).split())
+    # Topics with other names are few: their names are compared here, folded.
+    candidates = Q(aliases__gt="")
+    for name in {*terms, phrase}:
+        candidates |= Q(name__iexact=name)
+    found, named = {}, {}
+    for tag in Tag.objects.filter(candidates).order_by("name"):
+        names = {" ".join(engine.fold(name).split()) for name in topic_names(tag)}
+        holding = terms if phrase in names else [term for term in terms if term in names]
+        if holding:
+            named[tag] = holding
+    if named:
+        # Only topics on a record the viewer may see (a second query, when any is named).
+        seen = set(
+            listed_topics(user).filter(pk__in=[t.pk for t in named]).values_list("pk", flat=True)
+        )
+        for tag, holding in named.items():
+            for term in holding if tag.pk in seen else []:
+                found.setdefault(term, []).append(tag)
+    return found
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def _tagged(model, tag):
     content_type = ContentType.objects.get_for_model(model)
     return TaggedItem.objects.filter(tag=tag, content_type=content_type).values("object_id")
 
 
-def _event_field(kind):
-    return "" if kind == "event" else "event__"
+def about_speaker(model, speaker, vocab=None):
+    """The ids of the records about `speaker`: mentioning any spelling, or on their talks."""
+    ids = engine.mentioning(model, spellings(speaker), vocab)
+    talks = speaker.talks.all().values("pk")
+    records = model.objects.order_by().values("pk")
+    kind = model._meta.model_name
+    if kind == "note":
+        return ids.union(records.filter(talk__in=talks), records.filter(paper__talk__in=talks))
+    if kind == "talk":
+        return ids.union(records.filter(pk__in=talks))
+    if kind == "paper":
+        return ids.union(records.filter(talk__in=talks))
+    return ids
 
 
-def results_queryset(kind, user, criteria):
-    """The records of one kind that `user` may see and that meet `criteria`."""
-    from talks.models import Talk
+def about_topic(model, tag):
+    """The ids of the records tagged with `tag`, or hanging on a tagged talk, paper,
+    booth or event."""
+    records = model.objects.order_by().values("pk")
+    ids = records.filter(pk__in=_tagged(model, tag))
+    if model is not Event:
+        ids = ids.union(records.filter(event__in=_tagged(Event, tag)))
+    if model._meta.model_name == "note":
+        for name in ("talk", "paper", "booth"):
+            related = model._meta.get_field(name).related_model
+            ids = ids.union(records.filter(**{f"{name}__in": _tagged(related, tag)}))
+    return ids
 
-    searchable = backend.BY_KIND[kind]
-    model = searchable.model
-    on_event = _event_field(kind)
-    visible = backend.prepared(searchable, model.objects.visible_to(user))
-    queryset = backend.containing_all(searchable, visible, criteria.terms)
 
-    if criteria.event is not None:
-        if kind == "event":
-            queryset = queryset.filter(Q(pk=criteria.event.pk) | Q(parent=criteria.event.pk))
-        else:
-            queryset = queryset.filter(
-                Q(event=criteria.event.pk) | Q(event__parent=criteria.event.pk)
+class Search:
+    """One search for one viewer: its counts and pages, kind by kind.
+
+    What the database must know of the terms (SQLite's trigram lists for short ones,
+    speakers' spellings and topics' names among them) is read once, here.
+    """
+
+    def __init__(self, user, criteria):
+        self.user, self.criteria = user, criteria
+        phrases = [*criteria.terms]
+        for speaker in self.speakers():
+            phrases += [engine.fold(spelling) for spelling in spellings(speaker)]
+        if criteria.topic is not None:
+            phrases.append(engine.fold(criteria.topic.name))
+        self.vocab = engine.vocabulary(searchable_models(), phrases)
+
+    def speakers(self):
+        named = {s.pk: s for found in self.criteria.people.values() for s in found}
+        if self.criteria.speaker is not None:
+            named[self.criteria.speaker.pk] = self.criteria.speaker
+        return list(named.values())
+
+    @functools.cache  # noqa: B019 - a Search lives for one request
+    def gate(self, kind):
+        """The records of one kind the viewer may see that meet the filters, newest first."""
+        criteria, model = self.criteria, model_of(kind)
+        on_event = "" if kind == "event" else "event__"
+        queryset = model.objects.visible_to(self.user)
+        if criteria.event is not None:
+            event = criteria.event.pk
+            if kind == "event":
+                queryset = queryset.filter(Q(pk=event) | Q(parent=event))
+            else:
+                queryset = queryset.filter(Q(event=event) | Q(event__parent=event))
+        if criteria.year:
+            queryset = queryset.filter(**{f"{on_event}start_date__year": criteria.year})
+        if criteria.speaker is not None:
+            queryset = queryset.filter(pk__in=about_speaker(model, criteria.speaker, self.vocab))
+        if criteria.topic is not None:
+            tag = criteria.topic
+            mentioning = engine.mentioning(model, [tag.name], self.vocab)
+            queryset = queryset.filter(pk__in=mentioning.union(about_topic(model, tag)))
+        return queryset.order_by(f"-{on_event}start_date", "-pk")
+
+    def results(self, kind):
+        """Every result of one kind, newest first."""
+        criteria, model = self.criteria, model_of(kind)
+        if criteria.plain:
+            return engine.matching(self.gate(kind), criteria.terms, self.vocab)
+        queryset = self.gate(kind)
+        for term in criteria.terms:
+            named = [about_speaker(model, s, self.vocab) for s in criteria.people.get(term, [])]
+            named += [about_topic(model, tag) for tag in criteria.topics.get(term, [])]
+            if named:
+                found = engine.mentioning(model, [term], self.vocab).union(*named)
+                queryset = queryset.filter(pk__in=found)
+            else:
+                queryset = engine.matching(queryset, [term], self.vocab)
+        return queryset
+
+    def counts(self, kinds):
+        """{kind: number of results}, each counted up to the cap + 1, in one query."""
+        limit = count_cap() + 1
+        parts, params = [], []
+        for kind in kinds:
+            if self.criteria.plain:
+                gate = self.gate(kind)
+                sql, found = engine.capped_ids_sql(gate, self.criteria.terms, limit, self.vocab)
+            else:
+                found_ids = self.results(kind).order_by().values("pk")[:limit]
+                sql, found = found_ids.query.sql_with_params()
+            parts.append(f"SELECT %s, COUNT(*) FROM ({sql}) AS found")
+            params += [kind, *found]
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            return dict(cursor.fetchall())
+
+    def page(self, kind, count, start, stop):
+        """Results `start` to `stop` of one kind, newest first, ready to show. Past the cap
+        (words alone) the newest are found by testing each record's text in date order."""
+        if count > count_cap() and self.criteria.plain:
+            gate = _with_display(kind, self.gate(kind))
+            return list(engine.newest(gate, self.criteria.terms, start, stop, self.vocab))
+        return list(_with_display(kind, self.results(kind))[start:stop])
+
+    def people(self):
+        """The speakers the query names, each with the events where the viewer heard them."""
+        people = {s.pk: s for found in self.criteria.people.values() for s in found}
+        if not people:
+            return []
+        heard = (
+            Event.objects.visible_to(self.user)
+            .filter(talks__speakers__in=list(people), talks__attended=True)
+            .values_list("talks__speakers", "name", "slug", "start_date")
+            .order_by("-start_date", "name")
+            .distinct()
+        )
+        for speaker in people.values():
+            speaker.heard_at = []
+        for speaker_id, name, slug, start_date in heard:
+            people[speaker_id].heard_at.append(
+                {"name": name, "slug": slug, "year": start_date.year}
             )
-    if criteria.year:
-        queryset = queryset.filter(**{f"{on_event}start_date__year": criteria.year})
+        return list(people.values())
 
-    def mentioning(phrases):
-        return [
-            backend.phrase_ids_sql(searchable, visible, phrase)
-            for phrase in sorted({backend.fold(p).strip() for p in phrases if p and p.strip()})
-        ]
-
-    def related(**lookup):
-        return backend.ids_sql(visible.filter(**lookup))
-
-    if criteria.speaker is not None:
-        speaker = criteria.speaker
-        branches = mentioning([speaker.name, *speaker.alias_list])
-        talks = speaker.talks.all().values("pk")
-        if kind == "note":
-            branches += [related(talk__in=talks), related(paper__talk__in=talks)]
-        elif kind == "talk":
-            branches.append(related(pk__in=talks))
-        elif kind == "paper":
-            branches.append(related(talk__in=talks))
-        queryset = queryset.filter(backend.any_of_q(branches)) if branches else queryset.none()
-
-    if criteria.topic is not None:
-        tag = criteria.topic
-        branches = [*mentioning([tag.name]), related(pk__in=_tagged_ids(model, tag))]
-        if kind != "event":
-            event_model = model._meta.get_field("event").related_model
-            branches.append(related(event__in=_tagged_ids(event_model, tag)))
-        if kind == "note":
-            from events.models import Booth
-            from talks.models import Paper
-
-            branches.append(related(talk__in=_tagged_ids(Talk, tag)))
-            branches.append(related(paper__in=_tagged_ids(Paper, tag)))
-            branches.append(related(booth__in=_tagged_ids(Booth, tag)))
-        queryset = queryset.filter(backend.any_of_q(branches))
-
-    return queryset.order_by(f"-{on_event}start_date", "-pk")
-
-
-def _filtered(criteria):
-    return any(
-        value is not None and value != ""
-        for value in (criteria.speaker, criteria.topic, criteria.event, criteria.year)
-    )
-
-
-def capped_ids_sql(kind, user, criteria):
-    """(sql, params) selecting up to the cap + 1 result ids, in no particular order.
-
-    Words alone: the index drives (it stops at the cap). With a filter the
-    filter is usually the narrower side, so the database plans it as usual.
-    """
-    limit = count_cap() + 1
-    if criteria.terms and not _filtered(criteria):
-        driven = backend.index_driven_ids_sql(
-            backend.BY_KIND[kind], gate(kind, user, criteria), criteria.terms, limit
-        )
-        if driven is not None:
-            return driven
-    queryset = results_queryset(kind, user, criteria).order_by().values("pk")[:limit]
-    return queryset.query.sql_with_params()
-
-
-def spans(kinds, user, criteria):
-    """{kind: (count, lowest id, highest id)} of each kind's results, counted up to the
-    cap + 1, in one query. Past the cap the lowest and highest ids tell the walk how
-    common the words are (see `walk_for`)."""
-    parts, params = [], []
-    for kind in kinds:
-        sql, query_params = capped_ids_sql(kind, user, criteria)
-        parts.append(f"SELECT %s, COUNT(*), MIN(pk), MAX(pk) FROM ({sql}) AS {kind}_results")
-        params.extend([kind, *query_params])
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        return {kind: (count, low, high) for kind, count, low, high in cursor.fetchall()}
-
-
-def count(kind, user, criteria):
-    (found, _low, _high) = spans([kind], user, criteria)[kind]
-    return found
-
-
-def result_ids(kind, user, criteria):
-    """Up to the cap + 1 result ids of one kind, unordered, in one query.
-
-    Their number is the page's count; when it is within the cap they are all
-    the results, and `fetch_results` sorts them without searching again.
-    """
-    sql, params = capped_ids_sql(kind, user, criteria)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
-
-
-def fetch_results(kind, user, criteria, ids, start, stop):
-    """Results `start` to `stop` of a search whose `result_ids` were `ids`."""
-    if len(ids) <= count_cap():
-        # All the results: sort these ids (through visible_to again) rather than
-        # evaluate the words, speaker or topic a second time.
-        model = backend.BY_KIND[kind].model
-        on_event = _event_field(kind)
-        queryset = (
-            model.objects.visible_to(user)
-            .filter(pk__in=ids)
-            .order_by(f"-{on_event}start_date", "-pk")
-        )
-        return fetch(kind, user, queryset, start, stop)
-    # Built only if the walk cannot be used (building it costs ~1 ms).
-    queryset = partial(results_queryset, kind, user, criteria)
-    span = (len(ids), min(ids), max(ids))
-    return fetch(kind, user, queryset, start, stop, walk_for(kind, user, criteria, span))
-
-
-def fetch(kind, user, queryset, start, stop, walk=None):
-    """Records `start` to `stop` of a results queryset (or a function making it), ready to display.
-
-    The ids are sorted on a narrow query first, so the wide rows of the
-    related records are read only for the page shown (through `visible_to`
-    again: the display query is a public query like any other). `walk` is given when a
-    search has more results than the count cap: (terms, gate, filtered, span), where
-    `gate` is the same search without the terms (visible_to and the filters) and
-    `span` the capped count's (count, lowest id, highest id) or None. The
-    backend then walks the index newest event first within the gate, so the
-    order is the same and the privacy gate is the same.
-    """
-    ids = None
-    if walk:
-        terms, gate, filtered, span = walk
-        # With a filter, walking the newest events may pass many records the
-        # filter turns away: only the index's list of matches is worth it then.
-        scan = False if filtered else None
-        ids = backend.newest_first_ids(
-            backend.BY_KIND[kind], gate, terms, stop, scan=scan, span=span
-        )
-    if ids is None:
-        if callable(queryset):
-            queryset = queryset()
-        ids = list(queryset.values_list("pk", flat=True)[start:stop])
-    else:
-        ids = ids[start:stop]
-    shown = backend.BY_KIND[kind].model.objects.visible_to(user).filter(pk__in=ids)
-    records = _with_display(kind, shown).in_bulk()
-    return [records[pk] for pk in ids if pk in records]
-
-
-def walk_for(kind, user, criteria, span):
-    """The `walk` argument of `fetch` for a search whose capped count came out as
-    `span`: (count, lowest id, highest id), as `spans` gives it."""
-    if span[0] <= count_cap() or not criteria.terms:
-        return None
-    return criteria.terms, gate(kind, user, criteria), _filtered(criteria), span
-
-
-def gate(kind, user, criteria):
-    """The search without its words (visible_to and the filters): what `fetch` walks.
-
-    For an anonymous visitor without filters on SQLite it is the same SQL every
-    time, so it is compiled once per process (`_anonymous_gate`): building and
-    compiling it cost ~1 ms, twice per search. Anyone else gets a fresh queryset.
-    """
-    if (
-        connection.vendor == "sqlite"
-        and not getattr(user, "is_authenticated", False)
-        and not _filtered(criteria)
-    ):
-        return _anonymous_gate(kind, connection.alias)
-    return results_queryset(kind, user, replace(criteria, terms=[]))
-
-
-@functools.cache
-def _anonymous_gate(kind, alias):
-    queryset = results_queryset(kind, AnonymousUser(), Criteria(terms=[]))
-    return backend.compiled_ids(queryset.using(alias))
-
-
-def capped_count(queryset):
-    """Any queryset's count up to the cap + 1 (the benchmark's baseline counts this way)."""
-    return queryset.order_by().values("pk")[: count_cap() + 1].count()
+    def topics(self):
+        named = {tag.pk: tag for found in self.criteria.topics.values() for tag in found}
+        return sorted(named.values(), key=lambda tag: tag.name)
 
 
 def _with_display(kind, queryset):
     if kind == "note":
-        # Only what templates/talks/search.html shows of a note: building 20
-        # notes with every column of their event, talk, paper, booth and owner
-        # took longer than finding them (3 ms against 1 ms at size L).
-        return queryset.select_related("event", "owner").only(
-            "title", "body", "event__name", "event__slug", "event__start_date",
-            "owner__username", "owner__first_name", "owner__last_name",
-        )  # fmt: skip
+        return queryset.select_related("event", "event__parent", "owner")
     if kind == "talk":
-        return queryset.select_related("event").with_speakers()
+        return queryset.select_related("event", "event__parent").with_speakers()
     if kind in ("paper", "booth"):
-        return queryset.select_related("event")
+        return queryset.select_related("event", "event__parent")
     return queryset.select_related("parent")
 
 
+# --------------------------------------------------------------------------- display
+
+
 def document_text(kind, record):
-    searchable = backend.BY_KIND[kind]
-    return "\n".join(getattr(record, name) or "" for name in searchable.fields)
+    model = model_of(kind)
+    markdown = {"body", "abstract", "summary"}
+    return "\n".join(
+        plain_text(getattr(record, name) or "") if name in markdown else getattr(record, name) or ""
+        for name in model.search_fields
+    )
 
 
 def with_snippets(kind, records, terms):
-    """Give each record its `snippet`: (text, is_match) parts, and the same as HTML.
-
-    The HTML is built here, each part escaped (a match inside `<script>` text shows
-    as text): a template loop over the parts cost ~0.1 ms a result.
-    """
+    """Give each record its `snippet_html`: a window of its text (Markdown read as plain
+    text) around the first match, each part escaped, the matches marked."""
     for record in records:
-        record.snippet = backend.snippet(document_text(kind, record), terms)
+        parts = engine.snippet(document_text(kind, record), terms)
         record.snippet_html = format_html_join(
             "",
             "{}",
             (
-                (format_html("<mark>{}</mark>", text) if is_match else text,)
-                for text, is_match in record.snippet
+                (format_html("<mark>{}</mark>", part) if is_match else part,)
+                for part, is_match in parts
             ),
         )
     return records

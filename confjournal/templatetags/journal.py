@@ -7,7 +7,7 @@ from django.utils import formats
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 
-from confjournal.core.markup import render_markdown
+from confjournal.core.markup import plain_text, render_markdown
 
 register = template.Library()
 
@@ -15,6 +15,12 @@ register = template.Library()
 @register.filter
 def markdown(text):
     return render_markdown(text)
+
+
+@register.filter
+def plain(text):
+    """Markdown as plain text, for an excerpt (then |truncatechars)."""
+    return plain_text(text)
 
 
 @functools.lru_cache(maxsize=256)

@@ -1,7 +1,7 @@
 """The journal version: a one-row counter the page cache keys on.
 
 Database triggers on every table a public page reads bump it on each write;
-they are (re-)created after every migrate by confjournal.web.pagecache.ensure_triggers
+they are (re-)created after every migrate by confjournal/web/pagecache.py
 (a migration that rebuilds a table on SQLite drops that table's triggers). The
 table has no model: flush (between transactional tests) leaves the row alone.
 """
@@ -10,9 +10,17 @@ from django.db import migrations
 
 
 def drop_triggers(apps, schema_editor):
-    from confjournal.web.pagecache import uninstall_triggers
-
-    uninstall_triggers(schema_editor.connection)
+    """The version triggers (cj_jv_*), before the table they write to."""
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'cj_jv_%'"
+            )
+            for (name,) in cursor.fetchall():
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        elif connection.vendor == "postgresql":
+            cursor.execute("DROP FUNCTION IF EXISTS cj_journal_version_bump() CASCADE")
 
 
 CREATE = """

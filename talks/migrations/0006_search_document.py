@@ -1,29 +1,14 @@
-"""PostgreSQL: a stored, folded search document on notes, talks and papers.
+"""Once: a stored, folded search document on PostgreSQL, kept by a trigger.
 
-A plain `search_document` column kept by a trigger (confjournal.search.engine.install_documents),
-which the trigram and character-pair indexes are then built on (post_migrate's
-`ensure_index` re-creates them on the column). The models do not declare it, so the
-migration state does not change; SQLite searches through its FTS5 tables and gets nothing.
+Retired (the search index is pg_trgm on the fields themselves now, made after migrate
+by confjournal/search/index.py; the next migration of this app drops what this one
+made on a database that ran it). Kept, empty, so that migration history stays whole.
 """
 
 from django.db import migrations
-
-KINDS = ("note", "talk", "paper")
-
-
-def add_documents(apps, schema_editor):
-    from confjournal.search.engine import install_documents
-
-    install_documents(schema_editor.connection, KINDS)
-
-
-def drop_documents(apps, schema_editor):
-    from confjournal.search.engine import uninstall_documents
-
-    uninstall_documents(schema_editor.connection, KINDS)
 
 
 class Migration(migrations.Migration):
     dependencies = [("talks", "0005_perf_indexes")]
 
-    operations = [migrations.RunPython(add_documents, reverse_code=drop_documents)]
+    operations = []
