@@ -65,38 +65,62 @@ def parse_terms(query):
 
 def document(model):
     """A record's searched fields joined by newlines, as a query expression."""
+    text = TextField()
     parts = []
     for name in model.search_fields:
         if parts:
-            parts.append(Value("\n"))
-        parts.append(Coalesce(F(name), Value("")))
-    return Concat(*parts, output_field=TextField()) if len(parts) > 1 else parts[0]
+            parts.append(Value("\n", output_field=text))
+        parts.append(Coalesce(F(name), Value(""), output_field=text))
+    return Concat(*parts, output_field=text) if len(parts) > 1 else parts[0]
 
 
 # --------------------------------------------------------------------------- step 1
 
 
 def vocabulary(models, phrases):
-    """SQLite: {(model, phrase): the trigrams beginning with it} for the phrases shorter
-    than a trigram, read from each FTS5 table's vocabulary in one query. A search makes
-    it once and hands it to the functions below."""
-    short = sorted({phrase for phrase in phrases if len(phrase) < 3})
-    if connection.vendor != "sqlite" or not short:
-        return {}
+    """SQLite: what each FTS5 table's vocabulary says of the phrases, in one query.
+
+    For a phrase shorter than a trigram, {(model, phrase): [(trigram, records), ...]}:
+    the trigrams that begin with it and how many records hold each. For a longer one,
+    {(model, phrase): records}: how many records hold its rarest trigram, the most that
+    can hold the phrase. A search reads it once and hands it to the functions below.
+    """
+    phrases = sorted(set(phrases))
+    if connection.vendor != "sqlite" or all(len(phrase) >= 3 for phrase in phrases):
+        return {}  # words alone: the index finds them, nothing to weigh
     parts, params = [], []
     for position, model in enumerate(models):
-        for phrase in short:
-            parts.append(
-                f"SELECT %s, %s, term FROM {index.vocabulary_table(model)} "
-                "WHERE term >= %s AND term < %s"
-            )
-            params += [position, phrase, phrase, phrase + "\U0010ffff"]
-    found = {(model, phrase): [] for model in models for phrase in short}
+        table = index.vocabulary_table(model)
+        for phrase in phrases:
+            if len(phrase) < 3:
+                condition, values = "term >= %s AND term < %s", [phrase, phrase + "\U0010ffff"]
+            else:
+                trigrams = sorted({phrase[i : i + 3] for i in range(len(phrase) - 2)})
+                condition, values = f"term IN ({', '.join(['%s'] * len(trigrams))})", trigrams
+            parts.append(f"SELECT %s, %s, term, doc FROM {table} WHERE {condition}")
+            params += [position, phrase, *values]
+    found = {}
+    for model in models:
+        for phrase in phrases:
+            found[model, phrase] = [] if len(phrase) < 3 else 0
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
-        for position, phrase, trigram in cursor.fetchall():
-            found[models[position], phrase].append(trigram)
+        rows = cursor.fetchall()
+    longest = {}
+    for position, phrase, trigram, records in rows:
+        key = (models[position], phrase)
+        if len(phrase) < 3:
+            found[key].append((trigram, records))
+        else:
+            longest.setdefault(key, []).append(records)
+    for key, counts in longest.items():
+        # Every trigram of the phrase must be there, or nothing holds it.
+        found[key] = min(counts) if len(counts) == len(set(_trigrams_of(key[1]))) else 0
     return found
+
+
+def _trigrams_of(phrase):
+    return {phrase[i : i + 3] for i in range(len(phrase) - 2)}
 
 
 def _quoted(text):
@@ -108,25 +132,41 @@ def _part(model, phrase, vocab):
     with it (None: it occurs nowhere)."""
     if len(phrase) >= 3:
         return _quoted(phrase)
-    trigrams = vocab.get((model, phrase)) if (model, phrase) in vocab else None
-    if trigrams is None:
-        trigrams = vocabulary([model], [phrase])[model, phrase]
-    return "(" + " OR ".join(map(_quoted, trigrams)) + ")" if trigrams else None
+    trigrams = _known(model, phrase, vocab)
+    return "(" + " OR ".join(_quoted(t) for t, _records in trigrams) + ")" if trigrams else None
+
+
+def _known(model, phrase, vocab):
+    """The vocabulary's entry for `phrase`, read now if the search did not."""
+    if (model, phrase) not in vocab:
+        vocab = vocabulary([model], [phrase])
+    return vocab[model, phrase]
 
 
 def _fts_select(model, terms, vocab):
     """SQLite: (sql, params) of the ids in one FTS5 table whose text holds every term, or
     None when one of them occurs nowhere.
 
-    The index finds the words of three or more characters; shorter ones ride along,
-    tested on the text of those records with LIKE. Only when every term is short are
-    they looked up by the trigrams that begin with them.
+    The index finds the words of three or more characters. A shorter term is looked up
+    by the trigrams that begin with it when they are in fewer records than the words;
+    otherwise it rides along, tested with LIKE on the text of the records the words are
+    in (one character of Korean is in most records).
     """
     fts = index.fts_table(model)
     long = [term for term in terms if len(term) >= 3]
-    # LIKE folds ASCII letters only: a short term with other cased letters is indexed.
-    indexed = [t for t in terms if len(t) >= 3 or not long or _folds_beyond_ascii(t)]
-    tested = [term for term in terms if term not in indexed]
+    short = [term for term in terms if len(term) < 3]
+    if short and any((model, term) not in vocab for term in terms):
+        vocab = {**vocab, **vocabulary([model], terms)}
+    # The most records the words can be in, by the index's own count of their trigrams.
+    bound = min((vocab[model, term] for term in long), default=None) if short else None
+
+    def indexed(term):
+        if len(term) >= 3 or bound is None or _folds_beyond_ascii(term):
+            return True  # (LIKE folds ASCII letters only)
+        return sum(records for _trigram, records in _known(model, term, vocab)) < bound
+
+    tested = [term for term in terms if not indexed(term)]
+    indexed = [term for term in terms if term not in tested]
     parts = [_part(model, term, vocab) for term in indexed]
     if None in parts:
         return None

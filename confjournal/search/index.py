@@ -18,9 +18,9 @@ command) makes it all again.
 
 import hashlib
 
-from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import connections, transaction
 from django.db.models.functions import Upper
+from django.db.models.sql import Query
 
 from confjournal.core.registry import searchable_models
 
@@ -69,14 +69,25 @@ def sqlite_schema(model):
     }
 
 
-def postgres_index(model):
-    """The GIN index of one table; its name carries its fields, so a change makes a new one."""
-    from confjournal.search.engine import document  # the query's own expression
-
+def postgres_index_name(model):
+    """The GIN index's name carries the fields, so that a change of them makes a new one."""
     fields = hashlib.sha1(",".join(model.search_fields).encode(), usedforsecurity=False)
-    fields = fields.hexdigest()[:8]
-    return GinIndex(
-        OpClass(Upper(document(model)), name="gin_trgm_ops"), name=f"search_{kind(model)}_{fields}"
+    return f"search_{kind(model)}_{fields.hexdigest()[:8]}"
+
+
+def postgres_index_sql(model, connection):
+    """CREATE INDEX of a pg_trgm index on the expression `icontains` compares: the upper
+    case of `engine.document()`, compiled as Django compiles it for a query."""
+    from confjournal.search.engine import document
+
+    query = Query(model, alias_cols=False)
+    expression = Upper(document(model)).resolve_expression(query)
+    sql, params = query.get_compiler(connection=connection).compile(expression)
+    with connection.schema_editor() as editor:
+        sql %= tuple(editor.quote_value(param) for param in params)
+    return (
+        f"CREATE INDEX {postgres_index_name(model)} ON {model._meta.db_table} "
+        f"USING gin (({sql}) gin_trgm_ops)"
     )
 
 
@@ -88,7 +99,7 @@ def is_current(connection, model):
             present = dict(cursor.fetchall())
             return all(present.get(name) == sql for name, sql in sqlite_schema(model).items())
         cursor.execute(
-            "SELECT 1 FROM pg_indexes WHERE indexname = %s", [postgres_index(model).name]
+            "SELECT 1 FROM pg_indexes WHERE indexname = %s", [postgres_index_name(model)]
         )
         return cursor.fetchone() is not None
 
@@ -106,6 +117,8 @@ def install(connection, model):
                 f"SELECT id, {fields} FROM {model._meta.db_table}"
             )
         elif connection.vendor == "postgresql":
+            # Foreign-key checks deferred in this transaction would make CREATE INDEX fail.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
             cursor.execute(
                 "SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexname LIKE %s",
@@ -113,8 +126,7 @@ def install(connection, model):
             )
             for (name,) in cursor.fetchall():
                 cursor.execute(f"DROP INDEX {name}")
-            with connection.schema_editor(atomic=False) as editor:
-                editor.add_index(model, postgres_index(model))
+            cursor.execute(postgres_index_sql(model, connection))
 
 
 def _drop_sqlite(cursor, model):
@@ -136,7 +148,7 @@ def drop(using="default"):
             if connection.vendor == "sqlite":
                 _drop_sqlite(cursor, model)
             elif connection.vendor == "postgresql":
-                cursor.execute(f"DROP INDEX IF EXISTS {postgres_index(model).name}")
+                cursor.execute(f"DROP INDEX IF EXISTS {postgres_index_name(model)}")
 
 
 def rebuild(using="default"):

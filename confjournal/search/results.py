@@ -241,7 +241,8 @@ class Search:
         return queryset
 
     def counts(self, kinds):
-        """{kind: number of results}, each counted up to the cap + 1, in one query."""
+        """{kind: number of results}, each counted up to the cap + 1, in one query. Within
+        the cap these ids are all the results, and `page` sorts them without searching again."""
         limit = count_cap() + 1
         parts, params = [], []
         for kind in kinds:
@@ -251,17 +252,23 @@ class Search:
             else:
                 found_ids = self.results(kind).order_by().values("pk")[:limit]
                 sql, found = found_ids.query.sql_with_params()
-            parts.append(f"SELECT %s, COUNT(*) FROM ({sql}) AS found")
+            parts.append(f"SELECT %s, found.* FROM ({sql}) AS found")
             params += [kind, *found]
+        self.ids = {kind: [] for kind in kinds}
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), params)
-            return dict(cursor.fetchall())
+            for kind, pk in cursor.fetchall():
+                self.ids[kind].append(pk)
+        return {kind: len(ids) for kind, ids in self.ids.items()}
 
     def page(self, kind, count, start, stop):
-        """Results `start` to `stop` of one kind, newest first, ready to show. Past the cap
-        (words alone) the newest are found by testing each record's text in date order."""
-        if count > count_cap() and self.criteria.plain:
-            gate = _with_display(kind, self.gate(kind))
+        """Results `start` to `stop` of one kind (after `counts`), newest first, ready to
+        show. Past the cap (words alone) the newest are found by testing each record's
+        text in date order."""
+        gate = _with_display(kind, self.gate(kind))
+        if count <= count_cap():
+            return list(gate.filter(pk__in=self.ids[kind])[start:stop])
+        if self.criteria.plain:
             return list(engine.newest(gate, self.criteria.terms, start, stop, self.vocab))
         return list(_with_display(kind, self.results(kind))[start:stop])
 
