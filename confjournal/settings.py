@@ -132,8 +132,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA foreign_keys=ON;"
             "PRAGMA busy_timeout=10000;"
             # Read the file through a memory map instead of read() calls into
-            # a small per-connection cache (a connection lives one request):
-            # counting search matches at size L 6.1 → 3.4 ms (docs/benchmarks.md).
+            # a small per-connection cache (a connection lives one request).
             "PRAGMA mmap_size=1073741824;"
         ),
         "transaction_mode": "IMMEDIATE",

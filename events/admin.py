@@ -61,7 +61,7 @@ class CappedInlineMixin:
 
     A conference with an imported programme has hundreds of talks (and a busy one
     hundreds of papers and notes): every one as a stacked form made the change page
-    3 MB and 5 to 8 seconds. The first rows stay editable here, "add another" still
+    megabytes long and seconds slow. The first rows stay editable here, "add another" still
     adds rows, and the rest are a click away in the model's list, filtered by the
     event. Posted rows are checked against the same first rows.
     """

@@ -10,9 +10,9 @@ from events.models import Booth, Event
 class CountryCodeField(forms.CharField):
     """A country code (`KR`), checked against django-countries' list.
 
-    A ChoiceField of every country (~250) is deep-copied into each form instance,
-    ~1 ms of every timeline request; the timeline offers only the countries of
-    its events anyway. An unknown code is the ChoiceField's error.
+    A ChoiceField of every country (~250) is deep-copied into each form instance on
+    every timeline request; the timeline offers only the countries of its events
+    anyway. An unknown code is the ChoiceField's error.
     """
 
     default_error_messages = {

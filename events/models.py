@@ -74,7 +74,7 @@ class TaggedItem(GenericTaggedItemBase):
         indexes = [
             models.Index(fields=["content_type", "object_id"]),
             # A topic's taggings of one kind, without reading the rows: the topic list
-            # counts a page of topics and checks each one is used (issue 7).
+            # counts a page of topics and checks each one is used.
             models.Index(
                 fields=["tag", "content_type", "object_id"], name="taggeditem_tag_kind_idx"
             ),
@@ -329,7 +329,7 @@ class Event(TopicsMixin, models.Model):
         """Visible talks/papers/booths/notes (by relation name) of this event and its days."""
         related = self._meta.get_field(relation).related_model
         # event IN (this event and its days), not `event=self OR event__parent=self`:
-        # the OR across a join reads every row of the table (200 ms at 40,000 talks).
+        # the OR across a join reads every row of the table.
         family = Event.objects.filter(Q(pk=self.pk) | Q(parent=self.pk)).values("pk")
         return related.objects.visible_to(user).filter(event__in=family)
 

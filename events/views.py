@@ -117,8 +117,7 @@ class TimelineView(FilteredListView):
             ]
         visible = self.visible()
         # The distinct years, read off the date's text on SQLite: dates("start_date",
-        # "year") calls a Python function per row (140 ms at 2,000 events), and the
-        # distinct dates made years here converted 1,400 dates.
+        # "year") calls a Python function per row.
         years = (
             visible.roots()
             .order_by()
@@ -127,16 +126,13 @@ class TimelineView(FilteredListView):
             .distinct()
         )
         context["years"] = sorted(years, reverse=True)
-        # The distinct codes only: loading every event to read its country cost a third
-        # of the timeline's time at 2,000 events.
+        # The distinct codes only, not every event to read its country.
         codes = visible.exclude(country="").order_by().values_list("country", flat=True)
         context["countries"] = sorted(
             (Country(code) for code in codes.distinct()), key=lambda c: c.name
         )
-        # (slug, name) rows, not a Tag per topic (500 at size L). An EXISTS per topic
-        # stops at its first visible event (1.0 ms of SQL at size L, read off the
-        # name index in order), where a DISTINCT over every visible event's taggings
-        # took 3.3 ms.
+        # (slug, name) rows, not a Tag per topic. An EXISTS per topic stops at its first
+        # visible event, where a DISTINCT would read every visible event's taggings.
         topics = (
             Tag.objects.filter(Exists(visible.filter(tags=OuterRef("pk"))))
             .order_by("name")

@@ -128,8 +128,7 @@ def bibliography(papers):
     """The entries of `papers` (a list, or a query of them), one blank line apart.
 
     A query is read as rows, not Paper instances, and each presentation kind's
-    label is translated once: at 30,000 papers, building a model instance and
-    translating a label per paper took most of the 3 seconds.
+    label is translated once: the BibTeX of every paper is a long list.
     """
     if not hasattr(papers, "values_list"):
         return "\n".join(entry(paper) for paper in papers)

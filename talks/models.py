@@ -33,8 +33,7 @@ class SpeakerQuerySet(VisibleQuerySet):
         Speakers heard only in a programme's unattended talks are not in the journal
         yet (the speaker list, the sitemap). An attended talk `user` may see is one
         that makes its speaker visible, so `heard` is one EXISTS, not the gate's and
-        a second: PostgreSQL planned the two as hash joins over every talk
-        (120 ms for the speaker list's count at size L).
+        a second: PostgreSQL planned the two as hash joins over every talk.
         """
         if not heard:
             return super().visible_to(user)
@@ -466,8 +465,7 @@ def visible_topics(user, *, one=False):
     A tag used only on private records is not listed, and private records
     never add to a count. With `one=True` (to look up one topic by its slug)
     each tagging is checked on its own record, instead of against the set of
-    every record `user` may see: 25 ms instead of 450 at size L for one topic,
-    but slower for all of them.
+    every record `user` may see: faster for one topic, slower for all of them.
     """
     usage = Q()
     for model in TAGGED_MODELS:
@@ -496,9 +494,9 @@ def tagged_records(model, user):
 def listed_topics(user):
     """Tags used on at least one record `user` may see, without counting them.
 
-    EXISTS from the tag into each kind of record stops at the first visible one:
-    10 ms for all 500 topics at size L, where counting every tagging through the
-    gate (`visible_topics`) took 2 to 3 seconds. Count a page of them with `topic_usage`.
+    EXISTS from the tag into each kind of record stops at the first visible one, where
+    counting every tagging through the gate (`visible_topics`) reads them all. Count
+    a page of them with `topic_usage`.
     """
     used = Q()
     for model in TAGGED_MODELS:

@@ -138,15 +138,15 @@ class SpeakerListView(FilteredListView):
     context_object_name = "speakers"
     paginate_by = 50
     filter_form_class = NoFilterForm
-    # By name only: sorting by number of talks counted every speaker's talks through
-    # the gate (370 ms at size L) to show 50; /stats/ charts the speakers heard most.
+    # By name only: sorting by number of talks counts every speaker's talks through
+    # the gate to show 50; /stats/ charts the speakers heard most.
     # ?sort=name is kept for old links; any other sort is a 400 like on every list.
     sort_options = {"name": (gettext_lazy("Name"), ())}
 
     def base_queryset(self):
         user = self.request.user
         # EXISTS stops at a speaker's first attended talk; filtering on the count instead
-        # counted every talk of all 1,500 speakers to show 50 (500 ms at size L).
+        # would count every talk of every speaker to show 50.
         return (
             Speaker.objects.visible_to(user, heard=True)
             .with_talk_counts(user)

@@ -63,7 +63,7 @@ PAGES = {
     "topics:detail": Page(Tag, by_slug),
     "search:results": Page(filters=("q", "speaker", "topic", "event", "year", "type", "page")),
     "search:speakers": Page(filters=("q",)),
-    # Feeds, calendars, BibTeX and the recap: public-only exports (issue 6).
+    # Feeds, calendars, BibTeX and the recap: public-only exports.
     "events:calendar": Page(),
     "events:event_calendar": Page(Event, by_slug),
     "syndication:note_feed": Page(),
@@ -77,11 +77,11 @@ PAGES = {
     "talks:event_papers_bib": Page(Event, by_slug),
     "talks:event_recap": Page(Event, by_slug),
     "talks:topic_papers_bib": Page(Tag, by_slug),
-    # Photos (issue 5): the gallery, one photo's page, and its image file.
+    # Photos: the gallery, one photo's page, and its image file.
     "events:photo_gallery": Page(Event, by_slug, filters=("page",)),
     "events:photo_detail": Page(Photo, by_pk),
     "events:photo_file": Page(Photo, photo_file),
-    # Stats, sitemap and robots.txt (issue 8).
+    # Stats, sitemap and robots.txt.
     "stats:overview": Page(),
     "syndication:sitemap": Page(),
     "syndication:sitemap_section": Page(

@@ -1,4 +1,4 @@
-"""The admin's pages cost the same queries whatever the size of what they show (issue 7).
+"""The admin's pages cost the same queries whatever the size of what they show.
 
 The change page of an event lists every talk, paper, booth, note and photo of
 it as inline rows; each row's speakers, topics and choices come from queries

@@ -1,4 +1,4 @@
-"""No page renders unbounded rows (issue 7): what a visitor sees on long lists."""
+"""No page renders unbounded rows: what a visitor sees on long lists."""
 
 import pytest
 
@@ -141,7 +141,7 @@ def list_pages():
     ],
 )
 def test_a_page_past_the_list_or_not_a_number_says_so(client, page, status, message):
-    """?page= on every list: a 404 or 400 page naming the problem, never a 500 (issue 7)."""
+    """?page= on every list: a 404 or 400 page naming the problem, never a 500."""
     add_notes(EventFactory(owner=UserFactory()), UserFactory(), 3)
     pages = list_pages()
     assert "/topics/" in pages and "/speakers/" in pages and "/notes/" in pages
@@ -171,7 +171,7 @@ def test_last_page_and_search_pages_never_fail(client):
 
 
 def test_topics_are_listed_by_name_a_page_at_a_time_counting_only_visible_records(client):
-    """The topic list counts the topics of its page only, never a private record (issue 7)."""
+    """The topic list counts the topics of its page only, never a private record."""
     owner = UserFactory()
     event = EventFactory(owner=owner)
     papers = add_papers(event, 2)

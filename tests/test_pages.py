@@ -46,7 +46,7 @@ def test_timeline_lists_years_newest_first_with_days_nested(client, journal):
     assert forum < html.index("Day 1 · COEX") < html.index("Day 2 · Yangjae")
     assert '<ol class="sub-events">' in html[forum:]
 
-    # The home page is the timeline, with "on this day" above it (issue 8) and its own og:url.
+    # The home page is the timeline, with "on this day" above it and its own og:url.
     def timeline(html):
         return html[html.index('<nav class="years"') : html.index("</main>")]
 

@@ -1,4 +1,4 @@
-"""Every public page costs the same number of queries at two data sizes (issue 7: <= 10)."""
+"""Every public page costs the same number of queries at two data sizes (<= 10)."""
 
 import datetime
 
@@ -58,11 +58,11 @@ def build_journal(size):
 
 PUBLIC_PAGES = {
     # Count, the page, its events' counts and sub-events, topics, years, countries,
-    # the filter's topics; and "on this day" (issue 8).
+    # the filter's topics; and "on this day".
     "/": 8,
     "/events/": 7,
     "/events/?year=2016&kind=conference&country=US&tag=topic": 7,
-    "/events/conf-1/": 9,  # with its photos (issue 5); every record's tags in one query
+    "/events/conf-1/": 9,  # with its photos; every record's tags in one query
     "/talks/": 4,
     "/talks/?tag=topic&year=2016": 4,
     "/papers/": 3,
@@ -154,10 +154,10 @@ ADMIN_PAGES = {
     "/admin/events/event/": 8,
     "/admin/events/booth/": 8,
     # The date bar only under one event (it read every row's year; one event's list is
-    # tests/talks/test_programme.py); ratings 1-5 listed without a query (issue 7).
+    # tests/talks/test_programme.py); ratings 1-5 listed without a query.
     "/admin/talks/talk/": 7,
     "/admin/talks/paper/": 6,
-    "/admin/talks/note/": 5,  # no date hierarchy: it read every note's date (issue 7)
+    "/admin/talks/note/": 5,  # no date hierarchy: it read every note's date
     "/admin/talks/note/?q=note": 5,
     "/admin/events/photo/": 7,
     "/admin/talks/speaker/": 5,

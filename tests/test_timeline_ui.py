@@ -165,7 +165,7 @@ def test_papers_booths_and_notes_sort(client, records):
 
 
 def test_speakers_and_topics_are_listed_by_name_only(client, records):
-    """Sorting by number of talks or uses counted the whole journal (issue 7): by name only."""
+    """Sorting by number of talks or uses counted the whole journal: by name only."""
     speaker = r'<li><a href="/speakers/[\w-]+/">([^<]+)</a>'
     assert titles(get(client, "/speakers/"), speaker) == ["Ada", "Bo"]
     assert titles(get(client, "/speakers/?sort=name"), speaker) == ["Ada", "Bo"]

@@ -35,7 +35,7 @@ EXEMPT_MODULES = [
     "confjournal/exchange/demo.py",
     "confjournal/settings.py",
     # Write paths of commands and the admin: importing a programme into an
-    # event, and the whole-journal backup archive (issue 6).
+    # event, and the whole-journal backup archive.
     "confjournal/exchange/programme.py",
     "confjournal/exchange/archive.py",
     # Writes a synthetic journal for the benchmarks; shows nothing.
@@ -256,12 +256,11 @@ def test_templates_reach_no_related_records_by_themselves():
 SAFE_MARKERS = re.compile(r"\|\s*safe(seq)?\b|{%\s*autoescape\s+off")
 
 
-# The Markdown sanitizer, and the escaping format_html of loops (held to Django's
-# own functions by tests/test_html.py).
-MARKS_SAFE = {"confjournal/core/markup.py", "confjournal/core/html.py"}
+# The Markdown sanitizer.
+MARKS_SAFE = {"confjournal/core/markup.py"}
 
 
-def test_only_the_markdown_sanitizer_and_the_escaper_mark_text_safe():
+def test_only_the_markdown_sanitizer_marks_text_safe():
     found = []
     for package in PACKAGES:
         for path in sorted((ROOT / package).rglob("*.py")):

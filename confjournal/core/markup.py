@@ -71,9 +71,8 @@ CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # One converter per thread, reset before each document, as Python-Markdown's
 # reference advises for many documents: `markdown.markdown()` builds a new one
-# per call (loading the extensions, registering ~50 processors), which was most
-# of the cost of a feed of 50 notes (0.2 ms a note). An instance is not
-# thread-safe, and gunicorn runs two threads per worker: hence thread-local.
+# per call (loading the extensions, registering ~50 processors). An instance is
+# not thread-safe, and gunicorn runs two threads per worker: hence thread-local.
 _converters = threading.local()
 
 

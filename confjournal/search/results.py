@@ -15,8 +15,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Q
+from django.utils.html import format_html, format_html_join
 
-from confjournal.core.html import format_html, format_html_join
 from confjournal.core.markup import plain_text
 from confjournal.core.registry import searchable_models
 from confjournal.search import engine

@@ -36,8 +36,7 @@ def matching_speakers(user, query, limit=SUGGESTIONS):
     # Folding is done here, not by the database: SQLite's LIKE folds ASCII
     # letters only and PostgreSQL's UPPER() differs from Python's lower() on a
     # few letters, so a database filter could miss a spelling search would find.
-    # A journal's speakers are a few thousand at most (1,500 in the size-L
-    # benchmark journal: one query of ~6 ms).
+    # A journal's speakers are a few thousand at most: one query reads them all.
     speakers = Speaker.objects.visible_to(user).values_list("slug", "name", "aliases")
     ranked = []
     for slug, name, aliases in speakers:

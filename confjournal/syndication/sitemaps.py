@@ -108,17 +108,15 @@ class BoothSitemap(JournalSitemap):
 class SpeakerSitemap(JournalSitemap):
     def items(self):
         # As on the speaker list: someone heard only in unattended programme talks is not
-        # listed. EXISTS stops at a speaker's first attended talk, where filtering on a count
-        # of them counted every talk of every speaker (350 ms at size L).
+        # listed. EXISTS stops at a speaker's first attended talk; a count would read them all.
         return Speaker.objects.visible_to(PUBLIC, heard=True).only("slug").order_by("pk")
 
 
 class TopicSitemap(JournalSitemap):
     def items(self):
         # What /topics/ lists: EXISTS into each kind of record, not a count of every
-        # tagging through the gate (1.6 s at size L for the page and again for the index).
-        # Slugs only: selecting the annotation would have SQLite evaluate every EXISTS
-        # a second time for each topic (150 ms instead of 7 at size L).
+        # tagging through the gate. Slugs only: selecting the annotation would have
+        # SQLite evaluate every EXISTS a second time for each topic.
         return listed_topics(PUBLIC).values_list("slug", flat=True).order_by("pk")
 
     def location(self, slug):
@@ -149,9 +147,9 @@ def section_facts():
 def index(request):
     """The sitemap index, from each section's count and lastmod kept under the journal version.
 
-    Counting every public note, talk and speaker and finding the latest change
-    takes a few hundred milliseconds at size L; the answer changes only when the
-    journal does, which the version tells in one query (as for /stats/).
+    Counting every public note, talk and speaker and finding the latest change reads
+    the whole journal; the answer changes only when the journal does, which the
+    version tells in one query (as for /stats/).
     """
     facts = version_cached("sitemap-index", section_facts)
     known = {name: sitemap_class(facts[name]) for name, sitemap_class in SITEMAPS.items()}

@@ -32,7 +32,7 @@ def _labels(model, field, language):
 def label(record, field):
     """`record.get_<field>_display()`, from a table kept per language.
 
-    Django's own rebuilds and hashes the field's choices on each call (~0.2 ms):
+    Django's own rebuilds and hashes the field's choices on each call:
     a list of hundreds of records spent most of its time there.
     """
     value = getattr(record, field)

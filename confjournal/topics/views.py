@@ -21,8 +21,8 @@ class TopicListView(FilteredListView):
     """Every topic in use, by name, each with the number of records under it.
 
     Only the page's topics are counted (`topic_usage`): counting all of them to
-    sort by use went through every tagging (250,000 at size L, 2 to 3 seconds),
-    so the list has no "most used" order; /stats/ charts the most used topics.
+    sort by use goes through every tagging of the journal, so the list has no
+    "most used" order; /stats/ charts the most used topics.
     """
 
     template_name = "topics/topic_list.html"

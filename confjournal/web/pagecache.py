@@ -87,8 +87,8 @@ def current_version(using="default"):
 
 # The version is read on a connection of its own, one per thread, kept open:
 # with CONN_MAX_AGE=0 a request's own connection is opened and closed per
-# request (2 ms on SQLite at size L, mostly parsing the schema), which would be
-# most of a cached hit's cost. The reader runs in autocommit, so each read
+# request (SQLite then parses the schema again), which would be most of a cached
+# hit's cost. The reader runs in autocommit, so each read
 # sees every committed write: it is exact. Inside a transaction (a test's, or
 # code that wrote and has not committed yet) the request's own connection is
 # used instead, so that its own writes count.
@@ -346,9 +346,9 @@ class StorePageMiddleware:
             if len(content) <= _setting("PAGE_CACHE_MAX_BYTES", 128 * 1024):
                 _cache().set(key, {**entry, "content": content}, seconds)
                 return
-        # Bigger ones (the BibTeX of every paper is 6.5 MB at size L) would cost
-        # 35 ms to compress and 17 ms to decompress on every hit: they are kept as
-        # they are in a cache of their own with room for a few of them
+        # Bigger ones (the BibTeX of every paper) would cost more to compress and
+        # decompress on every hit than they save: they are kept as they are in a
+        # cache of their own with room for a few of them
         # (CACHE_LARGE_MAX_ENTRIES x PAGE_CACHE_LARGE_BYTES bounds it).
         large = _large_cache()
         if large is not None and len(raw) <= _setting("PAGE_CACHE_LARGE_BYTES", 0):

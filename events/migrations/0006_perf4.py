@@ -1,4 +1,4 @@
-"""An index of taggings by topic and kind of record (issue 7: the topic list).
+"""An index of taggings by topic and kind of record, for the topic list.
 
 The topic list checks that each topic is used on a record the viewer may see and
 counts a page of topics' records; both walk a topic's taggings of one kind, which

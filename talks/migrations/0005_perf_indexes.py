@@ -1,4 +1,4 @@
-# Indexes for the list pages' orderings (issue 7): notes newest first, speakers by name.
+# Indexes for the list pages' orderings: notes newest first, speakers by name.
 
 from django.db import migrations, models
 
