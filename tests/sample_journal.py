@@ -15,15 +15,7 @@ public note that its event makes private: `neurips_2022`, `famous_speakers`,
 
 import datetime
 
-from tests.factories import (
-    BoothFactory,
-    EventFactory,
-    NoteFactory,
-    PaperFactory,
-    SpeakerFactory,
-    TalkFactory,
-    UserFactory,
-)
+from tests import factories as make
 
 # Words only private records hold: none may appear in a feed, calendar, BibTeX or recap.
 PRIVATE_MARKERS = ("PRIVATENOTEMARK", "COLLEAGUEMARK", "CLOSEDMARK", "QUIETMARK", "HIDDENMARK")
@@ -35,7 +27,7 @@ PRIVATE_EVENT = "Closed Defence Workshop QWERTY"
 
 
 def neurips_2022(owner, **fields):
-    return EventFactory(
+    return make.EventFactory(
         name="NeurIPS 2022",
         slug="neurips-2022",
         start_date=datetime.date(2022, 11, 28),
@@ -47,13 +39,13 @@ def neurips_2022(owner, **fields):
 
 def famous_speakers():
     """Geoffrey Hinton, and Sebastian Seung with his Korean name as another spelling."""
-    hinton = SpeakerFactory(name="Geoffrey Hinton", slug="geoffrey-hinton")
-    seung = SpeakerFactory(name="Sebastian Seung", slug="sebastian-seung", aliases="승현준")
+    hinton = make.SpeakerFactory(name="Geoffrey Hinton", slug="geoffrey-hinton")
+    seung = make.SpeakerFactory(name="Sebastian Seung", slug="sebastian-seung", aliases="승현준")
     return hinton, seung
 
 
 def forward_forward(event, hinton, **fields):
-    return TalkFactory(
+    return make.TalkFactory(
         event=event, title="The Forward-Forward Algorithm", speakers=[hinton], **fields
     )
 
@@ -64,7 +56,7 @@ def private_event(owner, name, dates, talk, paper, note, booth=None):
 
     `talk` is (title, speakers), `note` (title, body); returns the records by name.
     """
-    closed = EventFactory(
+    closed = make.EventFactory(
         name=name,
         slug="closed-defence",
         start_date=dates[0],
@@ -73,11 +65,11 @@ def private_event(owner, name, dates, talk, paper, note, booth=None):
         owner=owner,
     )
     records = {"closed": closed}
-    records["closed_talk"] = TalkFactory(event=closed, title=talk[0], speakers=talk[1])
-    records["closed_paper"] = PaperFactory(event=closed, title=paper)
+    records["closed_talk"] = make.TalkFactory(event=closed, title=talk[0], speakers=talk[1])
+    records["closed_paper"] = make.PaperFactory(event=closed, title=paper)
     if booth:
-        records["closed_booth"] = BoothFactory(event=closed, organization=booth)
-    records["hidden"] = NoteFactory(
+        records["closed_booth"] = make.BoothFactory(event=closed, organization=booth)
+    records["hidden"] = make.NoteFactory(
         event=closed, owner=owner, title=note[0], body=note[1], visibility="public"
     )
     return records
@@ -85,8 +77,8 @@ def private_event(owner, name, dates, talk, paper, note, booth=None):
 
 def build_shared_journal():
     """A journal with public records, and private ones carrying PRIVATE_MARKERS."""
-    owner = UserFactory(username="minji", first_name="Minji", last_name="Kim")
-    colleague = UserFactory(username="colleague")
+    owner = make.UserFactory(username="minji", first_name="Minji", last_name="Kim")
+    colleague = make.UserFactory(username="colleague")
     neurips = neurips_2022(
         owner,
         time_zone="America/Chicago",
@@ -95,7 +87,7 @@ def build_shared_journal():
         website="https://neurips.cc/Conferences/2022",
     )
     neurips.tags.add("pruning")
-    expo = EventFactory(
+    expo = make.EventFactory(
         name="Expo day",
         slug="neurips-2022-expo",
         parent=neurips,
@@ -115,7 +107,7 @@ def build_shared_journal():
         rating=5,
     )
     forward.tags.add("pruning")
-    korean = TalkFactory(
+    korean = make.TalkFactory(
         event=expo,
         title="트랜스포머 경량화",
         speakers=[seung, hinton],
@@ -125,8 +117,10 @@ def build_shared_journal():
         room="Hall A",
         abstract="압축과 *양자화*",
     )
-    programme = TalkFactory(event=neurips, title="A programme talk not attended", attended=False)
-    paper = PaperFactory(
+    programme = make.TalkFactory(
+        event=neurips, title="A programme talk not attended", attended=False
+    )
+    paper = make.PaperFactory(
         event=neurips,
         title="Pruning R&D: 50% of $x_1$ {braces} #1 ~ \\ 트랜스포머 경량화",
         authors="Ada Lovelace\n승현준\nResearch and Development Team",
@@ -137,14 +131,14 @@ def build_shared_journal():
         session="#42",
     )
     paper.tags.add("pruning")
-    booth = BoothFactory(
+    booth = make.BoothFactory(
         event=neurips,
         organization="Samsung Research",
         location="Hall B, #12",
         showcase="On-device LLM demo",
         swag="T-shirt",
     )
-    public_note = NoteFactory(
+    public_note = make.NoteFactory(
         event=neurips,
         talk=forward,
         owner=owner,
@@ -153,7 +147,7 @@ def build_shared_journal():
         visibility="public",
     )
     public_note.tags.add("pruning")
-    private_note = NoteFactory(
+    private_note = make.NoteFactory(
         event=neurips,
         talk=forward,
         owner=owner,
@@ -161,10 +155,10 @@ def build_shared_journal():
         body="The offer is 2x. PRIVATENOTEMARK",
         visibility="private",
     )
-    colleague_private = NoteFactory(
+    colleague_private = make.NoteFactory(
         event=neurips, owner=colleague, title="Mine COLLEAGUEMARK", body="COLLEAGUEMARK"
     )
-    colleague_public = NoteFactory(
+    colleague_public = make.NoteFactory(
         event=neurips,
         booth=booth,
         owner=colleague,
@@ -172,7 +166,7 @@ def build_shared_journal():
         body="Great demo.",
         visibility="public",
     )
-    quiet = SpeakerFactory(name="Colonel QUIETMARK", slug="quiet-speaker")
+    quiet = make.SpeakerFactory(name="Colonel QUIETMARK", slug="quiet-speaker")
     private = private_event(
         owner,
         "Closed defence CLOSEDMARK",
@@ -210,8 +204,8 @@ def build_shared_journal():
 
 def build_page_journal():
     """The page tests' journal (tests/test_pages.py): what a visitor sees, and what is private."""
-    owner = UserFactory(username="minji")
-    forum = EventFactory(
+    owner = make.UserFactory(username="minji")
+    forum = make.EventFactory(
         name="Samsung AI Forum 2022",
         slug="samsung-ai-forum-2022",
         kind="forum",
@@ -221,7 +215,7 @@ def build_page_journal():
         country="KR",
         owner=owner,
     )
-    day1 = EventFactory(
+    day1 = make.EventFactory(
         name="Day 1 · COEX",
         slug="saif-day-1",
         parent=forum,
@@ -232,7 +226,7 @@ def build_page_journal():
         country="KR",
         owner=owner,
     )
-    day2 = EventFactory(
+    day2 = make.EventFactory(
         name="Day 2 · Yangjae",
         slug="saif-day-2",
         parent=forum,
@@ -243,7 +237,7 @@ def build_page_journal():
         owner=owner,
     )
     neurips = neurips_2022(owner, city="New Orleans", country="US")
-    week = EventFactory(
+    week = make.EventFactory(
         name="대한민국 인공지능위크 2023",
         slug="대한민국-인공지능위크-2023",
         start_date=datetime.date(2023, 7, 12),
@@ -252,10 +246,10 @@ def build_page_journal():
         country="KR",
         owner=owner,
     )
-    bengio = SpeakerFactory(name="Yoshua Bengio", slug="yoshua-bengio")
+    bengio = make.SpeakerFactory(name="Yoshua Bengio", slug="yoshua-bengio")
     hinton, seung = famous_speakers()
-    lee = SpeakerFactory(name="Daniel Lee", slug="daniel-lee")
-    secret_speaker = SpeakerFactory(name="Colonel Hidden", slug="colonel-hidden")
+    lee = make.SpeakerFactory(name="Daniel Lee", slug="daniel-lee")
+    secret_speaker = make.SpeakerFactory(name="Colonel Hidden", slug="colonel-hidden")
     private = private_event(
         owner,
         PRIVATE_EVENT,
@@ -265,16 +259,18 @@ def build_page_journal():
         booth=f"{SECRET} booth",
         note=("Hidden", f"{SECRET} public-but-hidden"),
     )
-    keynote = TalkFactory(
+    keynote = make.TalkFactory(
         event=day1, title="Bayesian neural networks", kind="keynote", speakers=[bengio]
     )
-    panel = TalkFactory(event=day2, title="헤비안 러닝 패널", kind="panel", speakers=[seung, lee])
+    panel = make.TalkFactory(
+        event=day2, title="헤비안 러닝 패널", kind="panel", speakers=[seung, lee]
+    )
     ff = forward_forward(neurips, hinton)
-    TalkFactory(event=neurips, title="Unattended Programme Talk", attended=False)
-    PaperFactory(event=neurips, title="WoodFisher", authors="Sidak Pal Singh\nDan Alistarh")
-    disney = BoothFactory(event=neurips, organization="Disney", swag="모자, 에코백")
-    recruiting = BoothFactory(event=day1, organization="Samsung recruiting", kind="recruiting")
-    public_note = NoteFactory(
+    make.TalkFactory(event=neurips, title="Unattended Programme Talk", attended=False)
+    make.PaperFactory(event=neurips, title="WoodFisher", authors="Sidak Pal Singh\nDan Alistarh")
+    disney = make.BoothFactory(event=neurips, organization="Disney", swag="모자, 에코백")
+    recruiting = make.BoothFactory(event=day1, organization="Samsung recruiting", kind="recruiting")
+    public_note = make.NoteFactory(
         event=day1,
         talk=keynote,
         owner=owner,
@@ -282,7 +278,7 @@ def build_page_journal():
         body="벤지오 교수님의 강연은 **베이지안 신경망**을 다시 보게 만들었다.",
         visibility="public",
     )
-    NoteFactory(
+    make.NoteFactory(
         event=neurips,
         booth=disney,
         owner=owner,
@@ -290,7 +286,7 @@ def build_page_journal():
         body="디즈니 부스에서 받은 모자와 에코백이 제일 마음에 들었다.",
         visibility="public",
     )
-    private_note = NoteFactory(
+    private_note = make.NoteFactory(
         event=day1, booth=recruiting, owner=owner, title="채용", body=f"{SECRET} 채용 부스"
     )
     forum.tags.add("samsung")

@@ -12,16 +12,7 @@ from django.contrib.auth.models import Group
 
 from events.models import Event
 from talks.models import Note, Talk
-from tests.factories import (
-    BoothFactory,
-    EventFactory,
-    NoteFactory,
-    PaperFactory,
-    SpeakerFactory,
-    StaffFactory,
-    StaffMemberFactory,
-    TalkFactory,
-)
+from tests import factories as make
 from tests.test_admin import event_post, management
 
 pytestmark = pytest.mark.django_db
@@ -30,30 +21,30 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def lab(db):
     """Minji's journal (an Editor), with a colleague's note already in it."""
-    minji = StaffMemberFactory(username="minji", group="Editors")
-    forum = EventFactory(
+    minji = make.StaffMemberFactory(username="minji", group="Editors")
+    forum = make.EventFactory(
         name="Public Forum",
         slug="public-forum",
         start_date=datetime.date(2022, 11, 8),
         end_date=datetime.date(2022, 11, 9),
         owner=minji,
     )
-    keynote = TalkFactory(event=forum, title="Public keynote")
-    closed = EventFactory(
+    keynote = make.TalkFactory(event=forum, title="Public keynote")
+    closed = make.EventFactory(
         name="CLOSED-DEFENCE-EVENT",
         slug="closed-defence",
         visibility="private",
         owner=minji,
     )
-    hidden_speaker = SpeakerFactory(name="Colonel Hidden", slug="colonel-hidden")
-    closed_talk = TalkFactory(event=closed, title="CLOSED-TALK", speakers=[hidden_speaker])
+    hidden_speaker = make.SpeakerFactory(name="Colonel Hidden", slug="colonel-hidden")
+    closed_talk = make.TalkFactory(event=closed, title="CLOSED-TALK", speakers=[hidden_speaker])
     closed_talk.tags.add("defence-only")
-    PaperFactory(event=closed, title="CLOSED-PAPER")
-    BoothFactory(event=closed, organization="CLOSED-BOOTH")
-    private_note = NoteFactory(
+    make.PaperFactory(event=closed, title="CLOSED-PAPER")
+    make.BoothFactory(event=closed, organization="CLOSED-BOOTH")
+    private_note = make.NoteFactory(
         event=forum, talk=keynote, owner=minji, title="MINJI-PRIVATE-NOTE", body="recruiter said"
     )
-    public_note = NoteFactory(
+    public_note = make.NoteFactory(
         event=forum, owner=minji, title="MINJI-PUBLIC-NOTE", body="a blog post", visibility="public"
     )
     return {
@@ -90,8 +81,8 @@ def test_groups_hold_exactly_their_permissions(db):
 
 @pytest.mark.parametrize("group", ["Contributors", "Editors"])
 def test_admin_changelists_show_shared_records_but_not_others_private_ones(client, lab, group):
-    colleague = StaffMemberFactory(username="colleague", group=group)
-    NoteFactory(event=lab["forum"], owner=colleague, title="COLLEAGUE-NOTE")
+    colleague = make.StaffMemberFactory(username="colleague", group=group)
+    make.NoteFactory(event=lab["forum"], owner=colleague, title="COLLEAGUE-NOTE")
     client.force_login(colleague)
     html = html_of(client, "/admin/events/event/")
     assert "Public Forum" in html and "CLOSED-DEFENCE-EVENT" not in html
@@ -108,7 +99,7 @@ def test_admin_changelists_show_shared_records_but_not_others_private_ones(clien
 
 
 def test_superuser_sees_every_record_in_the_admin(client, lab):
-    client.force_login(StaffFactory(username="root"))
+    client.force_login(make.StaffFactory(username="root"))
     assert "CLOSED-DEFENCE-EVENT" in html_of(client, "/admin/events/event/")
     html = html_of(client, "/admin/talks/note/")
     assert "MINJI-PRIVATE-NOTE" in html and "MINJI-PUBLIC-NOTE" in html
@@ -117,7 +108,7 @@ def test_superuser_sees_every_record_in_the_admin(client, lab):
 
 @pytest.mark.parametrize("group", ["Contributors", "Editors"])
 def test_admin_pages_of_others_notes_and_private_records_are_404(client, lab, group):
-    client.force_login(StaffMemberFactory(username="colleague", group=group))
+    client.force_login(make.StaffMemberFactory(username="colleague", group=group))
     closed_talk = lab["closed_talk"]
     urls = []
     for note in (lab["private_note"], lab["public_note"]):
@@ -165,7 +156,7 @@ def test_editor_adds_an_event_owned_by_themselves(client, lab, editor):
 
 
 def test_event_inline_shows_only_own_notes(client, lab, editor):
-    NoteFactory(event=lab["forum"], owner=editor, title="EDITOR-NOTE")
+    make.NoteFactory(event=lab["forum"], owner=editor, title="EDITOR-NOTE")
     client.force_login(editor)
     html = html_of(client, f"/admin/events/event/{lab['forum'].pk}/change/")
     assert "EDITOR-NOTE" in html
@@ -353,8 +344,8 @@ def test_editor_cannot_delete_a_talk_with_others_notes_from_the_event_inline(cli
 
 
 def test_editor_deletes_a_talk_with_only_their_own_notes(client, lab, editor):
-    talk = TalkFactory(event=lab["forum"], title="Editor's talk")
-    NoteFactory(event=lab["forum"], talk=talk, owner=editor)
+    talk = make.TalkFactory(event=lab["forum"], title="Editor's talk")
+    make.NoteFactory(event=lab["forum"], talk=talk, owner=editor)
     client.force_login(editor)
     response = client.post(f"/admin/talks/talk/{talk.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302

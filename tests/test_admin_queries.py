@@ -14,20 +14,14 @@ from django.test.utils import CaptureQueriesContext
 
 from events.models import Booth
 from talks.models import Note, Paper, Talk
-from tests.factories import (
-    EventFactory,
-    SpeakerFactory,
-    StaffMemberFactory,
-    TalkFactory,
-    UserFactory,
-)
+from tests import factories as make
 
 pytestmark = pytest.mark.django_db
 
 
 def fill(event, owner, size, speakers):
     for i in range(size):
-        talk = TalkFactory(event=event, title=f"Talk {i:03d}", speakers=speakers)
+        talk = make.TalkFactory(event=event, title=f"Talk {i:03d}", speakers=speakers)
         talk.tags.add("pruning", f"topic-{i}")
         paper = Paper.objects.create(event=event, title=f"Paper {i:03d}", talk=talk)
         paper.tags.add("pruning")
@@ -53,10 +47,10 @@ def change_page(client, event):
 
 
 def test_event_change_page_query_count_does_not_grow_with_its_talks(client):
-    owner = UserFactory(is_staff=True, is_superuser=True)
+    owner = make.UserFactory(is_staff=True, is_superuser=True)
     client.force_login(owner)
-    speakers = [SpeakerFactory(name="승현준", slug="seung"), SpeakerFactory(name="Ada")]
-    small, large = EventFactory(owner=owner), EventFactory(owner=owner)
+    speakers = [make.SpeakerFactory(name="승현준", slug="seung"), make.SpeakerFactory(name="Ada")]
+    small, large = make.EventFactory(owner=owner), make.EventFactory(owner=owner)
     fill(small, owner, 3, speakers)
     fill(large, owner, 30, speakers)
     change_page(client, small)  # content types and sessions warm, as in a running server
@@ -79,10 +73,10 @@ def test_event_change_page_query_count_does_not_grow_with_its_talks(client):
 
 def test_an_editors_event_change_page_query_count_does_not_grow_either(client):
     """A staff member who is no superuser: their notes only, speakers they may pick."""
-    owner = StaffMemberFactory(group="Editors")
+    owner = make.StaffMemberFactory(group="Editors")
     client.force_login(owner)
-    speakers = [SpeakerFactory(name="승현준", slug="seung")]
-    small, large = EventFactory(owner=owner), EventFactory(owner=owner)
+    speakers = [make.SpeakerFactory(name="승현준", slug="seung")]
+    small, large = make.EventFactory(owner=owner), make.EventFactory(owner=owner)
     fill(small, owner, 3, speakers)
     fill(large, owner, 30, speakers)
     change_page(client, small)
@@ -99,10 +93,10 @@ def test_a_programme_of_hundreds_shows_its_first_talks_and_links_to_the_rest(cli
     """A conference with an imported programme: the first 30 talks (attended first) are
     editable inline, one more row read to know there are others, and a link leads to
     all of the event's talks (and papers, booths, notes) in their lists."""
-    owner = UserFactory(is_staff=True, is_superuser=True)
+    owner = make.UserFactory(is_staff=True, is_superuser=True)
     client.force_login(owner)
-    speakers = [SpeakerFactory(name="승현준", slug="seung")]
-    capped, larger = EventFactory(owner=owner), EventFactory(owner=owner)
+    speakers = [make.SpeakerFactory(name="승현준", slug="seung")]
+    capped, larger = make.EventFactory(owner=owner), make.EventFactory(owner=owner)
     fill(capped, owner, 31, speakers)
     fill(larger, owner, 45, speakers)
     # A talk attended late in the programme still comes first.
@@ -123,18 +117,18 @@ def test_a_programme_of_hundreds_shows_its_first_talks_and_links_to_the_rest(cli
         listed = client.get(f"{link}{larger.pk}")
         assert listed.status_code == 200
         assert "45 " in listed.content.decode()  # "45 talks", "45 papers", ...
-    small_html, _queries = change_page(client, EventFactory(owner=owner))
+    small_html, _queries = change_page(client, make.EventFactory(owner=owner))
     assert "are shown here" not in small_html
 
 
 def test_talk_list_draws_the_date_bar_for_one_event_and_filters_ratings_without_a_query(
     client,
 ):
-    owner = UserFactory(is_staff=True, is_superuser=True)
+    owner = make.UserFactory(is_staff=True, is_superuser=True)
     client.force_login(owner)
-    event = EventFactory(owner=owner)
-    TalkFactory(event=event, title="Rated talk", rating=5)
-    TalkFactory(event=event, title="Unrated talk")
+    event = make.EventFactory(owner=owner)
+    make.TalkFactory(event=event, title="Rated talk", rating=5)
+    make.TalkFactory(event=event, title="Unrated talk")
 
     everything = client.get("/admin/talks/talk/").content.decode()
     assert "date__year=" not in everything  # no date bar over the whole journal
@@ -150,10 +144,10 @@ def test_talk_list_draws_the_date_bar_for_one_event_and_filters_ratings_without_
 def test_a_conferences_many_talks_are_an_autocomplete_in_paper_and_note_rows(client):
     """Past 100 talks, a paper's or note's talk is picked by autocomplete: each row shows
     its chosen talk (named from the page's one list), not a select of every talk."""
-    owner = UserFactory(is_staff=True, is_superuser=True)
+    owner = make.UserFactory(is_staff=True, is_superuser=True)
     client.force_login(owner)
-    event = EventFactory(owner=owner)
-    talks = [TalkFactory(event=event, title=f"Session {i:03d}") for i in range(101)]
+    event = make.EventFactory(owner=owner)
+    talks = [make.TalkFactory(event=event, title=f"Session {i:03d}") for i in range(101)]
     Paper.objects.create(event=event, title="Chosen paper", talk=talks[7])
     Note.objects.create(event=event, owner=owner, title="A note", body="본문", talk=talks[9])
     change_page(client, event)

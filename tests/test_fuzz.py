@@ -18,15 +18,7 @@ from django.urls import resolve, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.factories import (
-    BoothFactory,
-    EventFactory,
-    NoteFactory,
-    PaperFactory,
-    SpeakerFactory,
-    StaffFactory,
-    TalkFactory,
-)
+from tests import factories as make
 from tests.public_pages import address, present_pages
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +99,7 @@ def form_fields(model_admin, superuser, url):
 
 @pytest.fixture
 def superuser_client(client, db):
-    superuser = StaffFactory(username="root")
+    superuser = make.StaffFactory(username="root")
     client.force_login(superuser)
     client.superuser = superuser
     return client
@@ -115,7 +107,7 @@ def superuser_client(client, db):
 
 @pytest.mark.parametrize(("url", "model_admin"), list(add_targets()))
 def test_admin_add_forms_never_fail_on_bad_input(superuser_client, url, model_admin):
-    event = EventFactory(slug="fuzz-event")
+    event = make.EventFactory(slug="fuzz-event")
     names, management = form_fields(model_admin, superuser_client.superuser, url)
 
     @FUZZ
@@ -155,11 +147,11 @@ def record_pages():
 @pytest.fixture
 def journal(db):
     """One public record of each kind, so that every page has an address."""
-    event = EventFactory(slug="neurips-2022")
-    talk = TalkFactory(event=event, speakers=[SpeakerFactory(slug="yoshua-bengio")])
-    PaperFactory(event=event, talk=talk)
-    BoothFactory(event=event)
-    NoteFactory(event=event, talk=talk, visibility="public")
+    event = make.EventFactory(slug="neurips-2022")
+    talk = make.TalkFactory(event=event, speakers=[make.SpeakerFactory(slug="yoshua-bengio")])
+    make.PaperFactory(event=event, talk=talk)
+    make.BoothFactory(event=event)
+    make.NoteFactory(event=event, talk=talk, visibility="public")
     event.tags.add("pruning")
     return event
 

@@ -35,16 +35,7 @@ from django.utils.translation.template import templatize
 
 from events.models import Booth, Event, Tag
 from talks.models import Note, Paper, Speaker, Talk
-from tests.factories import (
-    BoothFactory,
-    EventFactory,
-    NoteFactory,
-    PaperFactory,
-    SpeakerFactory,
-    StaffFactory,
-    TalkFactory,
-    UserFactory,
-)
+from tests import factories as make
 from tests.page_samples import page_addresses
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -295,8 +286,8 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
 @pytest.fixture
 def korean_journal(db):
     """A public journal whose records are all in Korean, so English on a page is interface."""
-    owner = UserFactory(username="민지", first_name="민지", last_name="김")
-    event = EventFactory(
+    owner = make.UserFactory(username="민지", first_name="민지", last_name="김")
+    event = make.EventFactory(
         name="신경정보처리학회 2022",
         slug="신경정보처리학회-2022",
         start_date=datetime.date(2022, 11, 28),
@@ -307,7 +298,7 @@ def korean_journal(db):
         summary="**대규모** 학회.",
         owner=owner,
     )
-    day = EventFactory(
+    day = make.EventFactory(
         name="첫째 날",
         slug="첫째-날",
         parent=event,
@@ -317,8 +308,8 @@ def korean_journal(db):
         country="US",
         owner=owner,
     )
-    speaker = SpeakerFactory(name="제프리 힌턴", slug="제프리-힌턴", affiliation="토론토 대학")
-    talk = TalkFactory(
+    speaker = make.SpeakerFactory(name="제프리 힌턴", slug="제프리-힌턴", affiliation="토론토 대학")
+    talk = make.TalkFactory(
         event=day,
         title="순방향 학습",
         speakers=[speaker],
@@ -327,12 +318,14 @@ def korean_journal(db):
         rating=5,
         abstract="역전파 없이 학습하기.",
     )
-    TalkFactory(event=event, title="가지 않은 발표", speakers=[speaker], attended=False)
-    paper = PaperFactory(
+    make.TalkFactory(event=event, title="가지 않은 발표", speakers=[speaker], attended=False)
+    paper = make.PaperFactory(
         event=event, talk=talk, title="가지치기 연구", authors="이서연\n박준호", session="7"
     )
-    booth = BoothFactory(event=event, organization="삼성전자", location="1번 홀", swag="스티커")
-    note = NoteFactory(
+    booth = make.BoothFactory(
+        event=event, organization="삼성전자", location="1번 홀", swag="스티커"
+    )
+    note = make.NoteFactory(
         event=event,
         talk=talk,
         owner=owner,
@@ -506,7 +499,7 @@ def test_admin_header_has_the_language_switcher(db):
     assert form.labels[form.form["aria-labelledby"]] == "Language"
     assert form.fields["next"] == login and set(form.buttons) == {"ko"}
 
-    browser.force_login(StaffFactory(username="편집자"))
+    browser.force_login(make.StaffFactory(username="편집자"))
     page = reverse("admin:events_event_add")
     html = browser.get(page, **EN).content.decode()
     form = switcher_form(html)
@@ -521,7 +514,7 @@ def test_admin_header_has_the_language_switcher(db):
 
 
 def test_admin_is_korean(client, korean_journal):
-    client.force_login(StaffFactory(username="편집자"))
+    client.force_login(make.StaffFactory(username="편집자"))
     index = client.get(reverse("admin:index"), **KO).content.decode()
     assert "사이트 관리" in index and "발표, 논문, 메모" in index
     assert "접속 시도" in index  # django-axes ships no Korean: confjournal/third_party_strings.py

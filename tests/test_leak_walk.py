@@ -27,15 +27,7 @@ from django.views.generic.list import MultipleObjectMixin
 
 from events.models import Booth, Event, Photo, Tag
 from talks.models import Note, Paper, Speaker, Talk
-from tests.factories import (
-    BoothFactory,
-    EventFactory,
-    NoteFactory,
-    PaperFactory,
-    SpeakerFactory,
-    StaffMemberFactory,
-    TalkFactory,
-)
+from tests import factories as make
 from tests.html_checks import live_markup
 from tests.public_pages import PAGES, address, present_pages, url_patterns
 from tests.test_photos import make_photo
@@ -74,13 +66,13 @@ PRIVATE_FILTERS = {
 @pytest.fixture
 def journal(db, django_capture_on_commit_callbacks):
     """A shared journal with public records and marked private ones."""
-    minji = StaffMemberFactory(username="minji", group="Editors")
-    event = EventFactory(name="Public Forum", slug="public-forum", owner=minji)
-    speaker = SpeakerFactory(name="Public Speaker", slug="public-speaker")
-    talk = TalkFactory(event=event, title="Public talk", speakers=[speaker])
-    paper = PaperFactory(event=event, title="Public paper", talk=talk)
-    booth = BoothFactory(event=event, organization="Public booth")
-    public_note = NoteFactory(
+    minji = make.StaffMemberFactory(username="minji", group="Editors")
+    event = make.EventFactory(name="Public Forum", slug="public-forum", owner=minji)
+    speaker = make.SpeakerFactory(name="Public Speaker", slug="public-speaker")
+    talk = make.TalkFactory(event=event, title="Public talk", speakers=[speaker])
+    paper = make.PaperFactory(event=event, title="Public paper", talk=talk)
+    booth = make.BoothFactory(event=event, organization="Public booth")
+    public_note = make.NoteFactory(
         event=event, talk=talk, owner=minji, title="Public note", visibility="public"
     )
     public_topic = Tag.objects.create(name="public topic", slug="public-topic")
@@ -88,7 +80,7 @@ def journal(db, django_capture_on_commit_callbacks):
         record.tags.add(public_topic)
 
     private_topic = Tag.objects.create(name=f"topic {MARKERS['tag']}", slug="private-topic")
-    private_note = NoteFactory(
+    private_note = make.NoteFactory(
         event=event,
         talk=talk,
         owner=minji,
@@ -96,7 +88,7 @@ def journal(db, django_capture_on_commit_callbacks):
         body=f"{PRIVATE_WORD}: {MARKERS['note']} said the offer is 2x.",
     )
     private_note.tags.add(private_topic)
-    closed = EventFactory(
+    closed = make.EventFactory(
         name=f"Closed defence {MARKERS['event']}",
         slug="closed-defence",
         start_date=datetime.date(PRIVATE_YEAR, 3, 2),
@@ -108,7 +100,7 @@ def journal(db, django_capture_on_commit_callbacks):
         owner=minji,
     )
     closed.tags.add(private_topic)
-    day = EventFactory(
+    day = make.EventFactory(
         name=f"Day 1 {MARKERS['day']}",
         slug="closed-defence-day-1",
         parent=closed,
@@ -116,22 +108,22 @@ def journal(db, django_capture_on_commit_callbacks):
         end_date=closed.start_date,
         owner=minji,
     )
-    quiet = SpeakerFactory(name=f"Colonel {MARKERS['speaker']}", slug="quiet-speaker")
-    closed_talk = TalkFactory(
+    quiet = make.SpeakerFactory(name=f"Colonel {MARKERS['speaker']}", slug="quiet-speaker")
+    closed_talk = make.TalkFactory(
         event=closed,
         title=f"Briefing {MARKERS['talk']}",
         abstract=PRIVATE_WORD,
         speakers=[quiet],
     )
     closed_talk.tags.add(private_topic)
-    day_talk = TalkFactory(event=day, title=f"Day talk {MARKERS['day']}", speakers=[quiet])
-    closed_paper = PaperFactory(
+    day_talk = make.TalkFactory(event=day, title=f"Day talk {MARKERS['day']}", speakers=[quiet])
+    closed_paper = make.PaperFactory(
         event=closed, title=f"Result {MARKERS['paper']}", abstract=PRIVATE_WORD
     )
-    closed_booth = BoothFactory(
+    closed_booth = make.BoothFactory(
         event=closed, organization=f"Agency {MARKERS['booth']}", showcase=PRIVATE_WORD
     )
-    hidden_note = NoteFactory(
+    hidden_note = make.NoteFactory(
         event=closed,
         owner=minji,
         title=f"Blog post {MARKERS['hidden-note']}",
@@ -172,7 +164,7 @@ def journal(db, django_capture_on_commit_callbacks):
 @pytest.fixture(params=["anonymous", "colleague"])
 def visitor(request, client, db):
     if request.param == "colleague":
-        client.force_login(StaffMemberFactory(username="colleague", group="Contributors"))
+        client.force_login(make.StaffMemberFactory(username="colleague", group="Contributors"))
     return client
 
 
@@ -237,7 +229,7 @@ def test_timeline_gives_no_hint_of_a_private_year(visitor, journal):
 def test_pagination_counts_only_what_the_visitor_may_see(visitor, journal):
     event = journal["public"][Event][0]
     for n in range(25):
-        NoteFactory(event=event, owner=journal["owner"], title=f"Private {n}")
+        make.NoteFactory(event=event, owner=journal["owner"], title=f"Private {n}")
     html = visitor.get("/notes/").content.decode()
     assert "Page 1 of" not in html and 'rel="next"' not in html
     assert visitor.get("/notes/?page=2").status_code == 404
@@ -303,7 +295,7 @@ def admin_urls(journal):
 
 @pytest.mark.parametrize("group", ["Contributors", "Editors"])
 def test_admin_walk_shows_colleagues_nothing_private(client, journal, group):
-    client.force_login(StaffMemberFactory(username="colleague", group=group))
+    client.force_login(make.StaffMemberFactory(username="colleague", group=group))
     found = {}
     for url, expected in admin_urls(journal):
         response = client.get(url)

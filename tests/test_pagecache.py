@@ -9,15 +9,7 @@ from django.test import Client
 from confjournal.web import pagecache
 from events.models import Event
 from talks.models import Note
-from tests.factories import (
-    EventFactory,
-    NoteFactory,
-    PaperFactory,
-    SpeakerFactory,
-    StaffFactory,
-    TalkFactory,
-    UserFactory,
-)
+from tests import factories as make
 from tests.schema_changes import widened_note_title
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -57,11 +49,11 @@ def hit(client, url, **extra):
 
 @pytest.fixture
 def journal(db):
-    owner = UserFactory(username="owner")
-    event = EventFactory(name="Cache Conference", slug="cache-conf", owner=owner)
-    speaker = SpeakerFactory(name="Grace Hopper", slug="grace-hopper")
-    talk = TalkFactory(event=event, title="Nanoseconds explained", speakers=[speaker])
-    note = NoteFactory(
+    owner = make.UserFactory(username="owner")
+    event = make.EventFactory(name="Cache Conference", slug="cache-conf", owner=owner)
+    speaker = make.SpeakerFactory(name="Grace Hopper", slug="grace-hopper")
+    talk = make.TalkFactory(event=event, title="Nanoseconds explained", speakers=[speaker])
+    note = make.NoteFactory(
         event=event, owner=owner, body="공개 메모 about caching", visibility="public"
     )
     return {"owner": owner, "event": event, "speaker": speaker, "talk": talk, "note": note}
@@ -122,7 +114,7 @@ def test_languages_are_cached_apart(journal):
 
 def test_query_strings_are_cached_apart(journal):
     visitor = Client()
-    TalkFactory(event=journal["event"], title="Keynote on caches", kind="keynote")
+    make.TalkFactory(event=journal["event"], title="Keynote on caches", kind="keynote")
     assert "Nanoseconds explained" in text(visitor, "/talks/")
     assert "Nanoseconds explained" not in text(visitor, "/talks/?kind=keynote")
     assert "Nanoseconds explained" in hit(visitor, "/talks/")
@@ -156,7 +148,7 @@ def test_admin_edit_shows_at_once(journal):
     assert "Grace Hopper" in text(visitor, url)
     assert "Grace Hopper" in hit(visitor, url)
     staff = Client()
-    staff.force_login(StaffFactory(username="curator"))
+    staff.force_login(make.StaffFactory(username="curator"))
     response = staff.post(
         f"/admin/talks/speaker/{speaker.pk}/change/",
         {
@@ -219,7 +211,7 @@ def test_tag_changes_show_at_once(journal):
 
 def test_speaker_link_change_shows_at_once(journal):
     visitor = Client()
-    other = SpeakerFactory(name="Edsger Dijkstra", slug="dijkstra")
+    other = make.SpeakerFactory(name="Edsger Dijkstra", slug="dijkstra")
     url = journal["talk"].get_absolute_url()
     assert "Edsger Dijkstra" not in text(visitor, url)
     hit(visitor, url)
@@ -242,7 +234,7 @@ def test_raw_sql_update_shows_at_once(journal):
 
 def test_logged_in_owner_never_gets_or_fills_the_cache(journal):
     owner, event = journal["owner"], journal["event"]
-    NoteFactory(event=event, owner=owner, body="SECRET-MARKER 비공개", visibility="private")
+    make.NoteFactory(event=event, owner=owner, body="SECRET-MARKER 비공개", visibility="private")
     visitor = Client()
     assert "SECRET-MARKER" not in text(visitor, "/notes/")
     hit(visitor, "/notes/")
@@ -279,11 +271,11 @@ def test_version_changes_on_every_kind_of_write(journal):
         return pagecache.current_version() != before
 
     talk = journal["talk"]
-    assert bumped(lambda: TalkFactory(event=journal["event"]))
+    assert bumped(lambda: make.TalkFactory(event=journal["event"]))
     assert bumped(lambda: Note.objects.filter(pk=journal["note"].pk).update(title="x"))
     assert bumped(lambda: talk.talk_speakers.all().delete())
     assert bumped(lambda: journal["event"].booths.create(organization="Booth Co"))
-    assert bumped(lambda: UserFactory(username="newcomer"))
+    assert bumped(lambda: make.UserFactory(username="newcomer"))
 
 
 def test_disabled_cache_serves_nothing_stored(journal, settings):
@@ -291,7 +283,7 @@ def test_disabled_cache_serves_nothing_stored(journal, settings):
     get(visitor, "/talks/")
     hit(visitor, "/talks/")
     settings.PAGE_CACHE = False
-    TalkFactory(event=journal["event"], title="Written while off")
+    make.TalkFactory(event=journal["event"], title="Written while off")
     response = get(visitor, "/talks/")
     assert not getattr(response, "page_cache_hit", False)
     assert "Written while off" in response.content.decode()
@@ -299,7 +291,7 @@ def test_disabled_cache_serves_nothing_stored(journal, settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_triggers_survive_a_migration_that_rebuilds_the_table():
-    note = NoteFactory(body="재구성 전 공개 노트", visibility="public")
+    note = make.NoteFactory(body="재구성 전 공개 노트", visibility="public")
     visitor = Client()
     assert "재구성 전" in text(visitor, "/notes/")
     with widened_note_title():
@@ -329,7 +321,7 @@ def test_pages_larger_than_both_caps_are_not_stored(journal, settings):
 
 def test_a_page_over_the_compressed_cap_is_kept_whole_in_the_large_cache(journal, settings):
     settings.PAGE_CACHE_MAX_BYTES = 100  # as the BibTeX of a big journal is
-    PaperFactory(event=journal["event"], title="Kept whole")
+    make.PaperFactory(event=journal["event"], title="Kept whole")
     visitor = Client()
     first = get(visitor, "/papers.bib")
     assert "Kept whole" in first.content.decode()
@@ -343,7 +335,7 @@ def test_a_page_over_the_compressed_cap_is_kept_whole_in_the_large_cache(journal
     assert not getattr(get(visitor, "/papers.bib"), "page_cache_hit", False)
     assert get(visitor, "/papers.bib").page_cache_hit
     # A write makes it unreachable like any other page.
-    PaperFactory(event=journal["event"], title="Written after the export")
+    make.PaperFactory(event=journal["event"], title="Written after the export")
     third = get(visitor, "/papers.bib")
     assert not getattr(third, "page_cache_hit", False)
     assert "Written after the export" in third.content.decode()
@@ -352,14 +344,14 @@ def test_a_page_over_the_compressed_cap_is_kept_whole_in_the_large_cache(journal
 @pytest.mark.django_db(transaction=True)
 def test_committed_writes_reach_the_version_reader_connection(django_assert_num_queries):
     """Outside a transaction (production), the version is read on its own connection."""
-    TalkFactory(title="Committed first")
+    make.TalkFactory(title="Committed first")
     visitor = Client()
     assert "Committed first" in text(visitor, "/talks/")
     with django_assert_num_queries(0):  # the request's own connection is not even used
         assert "Committed first" in hit(visitor, "/talks/")
-    TalkFactory(title="Committed later")
+    make.TalkFactory(title="Committed later")
     assert "Committed later" in text(visitor, "/talks/")
-    NoteFactory(body="곧 비공개", visibility="public")
+    make.NoteFactory(body="곧 비공개", visibility="public")
     assert "곧 비공개" in text(visitor, "/notes/")
     assert "곧 비공개" in hit(visitor, "/notes/")
     Note.objects.update(visibility="private")

@@ -7,11 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from events.models import Event
-from tests.factories import (
-    NoteFactory,
-    TalkFactory,
-    UserFactory,
-)
+from tests import factories as make
 from tests.page_samples import page_addresses
 from tests.sample_journal import PRIVATE_EVENT, SECRET, build_page_journal
 
@@ -161,7 +157,7 @@ def test_private_event_and_everything_under_it_is_404_for_others(client, journal
     urls += ["/speakers/colonel-hidden/", "/topics/defence-secret/"]
     for url in urls:
         assert SECRET not in page(client, url, status=404)
-    client.force_login(UserFactory(username="someone-else"))
+    client.force_login(make.UserFactory(username="someone-else"))
     for url in urls:
         assert SECRET not in page(client, url, status=404)
 
@@ -176,7 +172,7 @@ def test_private_event_is_visible_to_its_owner(client, journal):
 def test_private_note_is_404_for_anyone_but_its_owner(client, journal):
     url = journal["private_note"].get_absolute_url()
     assert SECRET not in page(client, url, status=404)
-    client.force_login(UserFactory(username="colleague"))
+    client.force_login(make.UserFactory(username="colleague"))
     assert SECRET not in page(client, url, status=404)
 
 
@@ -249,7 +245,7 @@ def test_note_list_and_detail_render_sanitized_markdown(client, journal):
 
 
 def test_note_markdown_cannot_inject_script(client, journal):
-    note = NoteFactory(
+    note = make.NoteFactory(
         event=journal["neurips"],
         visibility="public",
         body='<script>alert("x")</script> [click](javascript:alert(1)) <img src=x onerror=alert(1)>'
@@ -264,7 +260,7 @@ def test_note_markdown_cannot_inject_script(client, journal):
 
 
 def test_speaker_page_lists_talks_across_events(client, journal):
-    TalkFactory(
+    make.TalkFactory(
         event=journal["neurips"],
         title="Bengio at NeurIPS",
         speakers=[journal["keynote"].speaker_list[0]],

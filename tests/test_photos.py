@@ -22,15 +22,7 @@ from PIL import ExifTags, Image, ImageCms, PngImagePlugin
 
 from events import photos
 from events.models import Event, Photo
-from tests.factories import (
-    BoothFactory,
-    EventFactory,
-    NoteFactory,
-    PaperFactory,
-    StaffMemberFactory,
-    TalkFactory,
-    UserFactory,
-)
+from tests import factories as make
 from tests.html_checks import live_markup
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +141,7 @@ def test_phone_photo_is_stored_upright_without_any_exif(
     original = Image.open(io.BytesIO(data)).getexif()
     assert original.get_ifd(ExifTags.IFD.GPSInfo) and original[ExifTags.Base.Orientation] == 6
     assert Image.open(io.BytesIO(data)).info["icc_profile"]
-    event = EventFactory(time_zone="Asia/Seoul")
+    event = make.EventFactory(time_zone="Asia/Seoul")
     upload = SimpleUploadedFile("IMG_0042 home.jpg", data, content_type="image/jpeg")
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
@@ -181,7 +173,7 @@ def test_phone_photo_is_stored_upright_without_any_exif(
 
 
 def test_pipeline_runs_on_in_memory_storage(django_capture_on_commit_callbacks):
-    event = EventFactory()
+    event = make.EventFactory()
     with django_capture_on_commit_callbacks(execute=True):
         photo = store_photo(event, jpeg_bytes())
     assert isinstance(photo.image.storage._wrapped, InMemoryStorage)
@@ -206,7 +198,7 @@ def test_pipeline_writes_under_media_root_by_default(
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     }
     with django_capture_on_commit_callbacks(execute=True):
-        photo = store_photo(EventFactory(), jpeg_bytes(noise_image((500, 300))))
+        photo = store_photo(make.EventFactory(), jpeg_bytes(noise_image((500, 300))))
     on_disk = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
     assert on_disk == sorted(photo.file_names())
 
@@ -215,7 +207,7 @@ def test_lossless_input_stays_png_and_small_images_get_one_thumbnail(
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        photo = store_photo(EventFactory(), png_bytes(noise_image((200, 100), "RGBA")))
+        photo = store_photo(make.EventFactory(), png_bytes(noise_image((200, 100), "RGBA")))
     assert photo.image.name.endswith(".png")
     assert [(t["width"], t["height"]) for t in photo.thumbnails] == [(200, 100)]
     stored = Image.open(default_storage.open(photo.image.name))
@@ -227,13 +219,13 @@ def test_webp_and_gif_are_accepted(fmt, django_capture_on_commit_callbacks):
     buffer = io.BytesIO()
     noise_image((120, 90)).save(buffer, fmt)
     with django_capture_on_commit_callbacks(execute=True):
-        photo = store_photo(EventFactory(), buffer.getvalue())
+        photo = store_photo(make.EventFactory(), buffer.getvalue())
     assert (photo.width, photo.height) == (120, 90)
     assert stored_files() == sorted(photo.file_names())
 
 
 def test_a_save_that_fails_leaves_no_file_and_no_row(django_capture_on_commit_callbacks):
-    event = EventFactory()
+    event = make.EventFactory()
     processed = photos.process(jpeg_bytes())
     with (
         django_capture_on_commit_callbacks(execute=True),
@@ -271,7 +263,7 @@ def test_a_failed_file_write_takes_back_the_row_and_the_files(
         **settings.STORAGES,
         "default": {"BACKEND": "tests.test_photos.FailingStorage"},
     }
-    event = EventFactory()
+    event = make.EventFactory()
     with (
         pytest.raises(OSError, match="bucket"),
         django_capture_on_commit_callbacks(execute=True),
@@ -282,7 +274,7 @@ def test_a_failed_file_write_takes_back_the_row_and_the_files(
 
 
 def test_deleting_a_photo_or_its_event_removes_its_files(django_capture_on_commit_callbacks):
-    event, other = EventFactory(), EventFactory()
+    event, other = make.EventFactory(), make.EventFactory()
     with django_capture_on_commit_callbacks(execute=True):
         first = store_photo(event, jpeg_bytes(noise_image((700, 500))))
         store_photo(event, jpeg_bytes(noise_image((700, 500))))
@@ -298,7 +290,7 @@ def test_deleting_a_photo_or_its_event_removes_its_files(django_capture_on_commi
 
 def test_rebuild_thumbnails_makes_new_files_and_removes_the_old(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        photo = store_photo(EventFactory(), jpeg_bytes(noise_image((700, 500))))
+        photo = store_photo(make.EventFactory(), jpeg_bytes(noise_image((700, 500))))
     old = [t["name"] for t in photo.thumbnails]
     out = io.StringIO()
     with django_capture_on_commit_callbacks(execute=True):
@@ -342,7 +334,7 @@ def test_bad_upload_is_a_form_error_naming_the_problem(
     case, admin_client, django_capture_on_commit_callbacks
 ):
     name, data, problem = BAD_UPLOADS[case]
-    event = EventFactory()
+    event = make.EventFactory()
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
             "/admin/events/photo/add/",
@@ -366,7 +358,7 @@ def test_over_size_upload_is_refused_before_decoding(settings, admin_client):
     response = admin_client.post(
         "/admin/events/photo/add/",
         {
-            "event": EventFactory().pk,
+            "event": make.EventFactory().pk,
             "alt_text": "Big",
             "visibility": "public",
             "upload": SimpleUploadedFile("big.jpg", jpeg_bytes()),
@@ -381,7 +373,7 @@ def test_alt_text_is_required(admin_client):
     response = admin_client.post(
         "/admin/events/photo/add/",
         {
-            "event": EventFactory().pk,
+            "event": make.EventFactory().pk,
             "alt_text": "",
             "visibility": "public",
             "upload": SimpleUploadedFile("a.jpg", jpeg_bytes(noise_image((50, 50)))),
@@ -399,8 +391,8 @@ def test_event_inline_takes_several_files_at_once(
 ):
     from tests.test_admin import event_post, management
 
-    event = EventFactory(owner=admin_user, slug="samsung-ai-forum-2022")
-    booth = BoothFactory(event=event, organization="Samsung")
+    event = make.EventFactory(owner=admin_user, slug="samsung-ai-forum-2022")
+    booth = make.BoothFactory(event=event, organization="Samsung")
     html = admin_client.get(f"/admin/events/event/{event.pk}/change/").content.decode()
     field = re.search(r'<input[^>]*name="photos-__prefix__-upload"[^>]*>', html).group()
     assert "multiple" in field and 'accept="image/*"' in field
@@ -429,7 +421,7 @@ def test_event_inline_takes_several_files_at_once(
 def test_photo_changelist_shows_thumbnails_with_constant_queries(
     admin_client, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
-    event = EventFactory()
+    event = make.EventFactory()
     for size in (2, 6):
         with django_capture_on_commit_callbacks(execute=True):
             while Photo.objects.count() < size:
@@ -440,8 +432,11 @@ def test_photo_changelist_shows_thumbnails_with_constant_queries(
 
 
 def test_staff_see_only_their_own_photos_in_the_admin(client, django_capture_on_commit_callbacks):
-    mine, theirs = StaffMemberFactory(group="Contributors"), StaffMemberFactory(group="Editors")
-    event = EventFactory()
+    mine, theirs = (
+        make.StaffMemberFactory(group="Contributors"),
+        make.StaffMemberFactory(group="Editors"),
+    )
+    event = make.EventFactory()
     with django_capture_on_commit_callbacks(execute=True):
         own = store_photo(event, jpeg_bytes(noise_image((50, 50))), owner=mine)
         other = store_photo(
@@ -462,10 +457,10 @@ def test_staff_see_only_their_own_photos_in_the_admin(client, django_capture_on_
 @pytest.fixture
 def album(django_capture_on_commit_callbacks):
     """A public event with a public and a private photo; a private event with a public one."""
-    owner = StaffMemberFactory(username="minji", group="Editors")
-    event = EventFactory(slug="neurips-2022", owner=owner, time_zone="America/Chicago")
-    talk = TalkFactory(event=event, title="Keynote")
-    closed = EventFactory(slug="closed", owner=owner, visibility="private")
+    owner = make.StaffMemberFactory(username="minji", group="Editors")
+    event = make.EventFactory(slug="neurips-2022", owner=owner, time_zone="America/Chicago")
+    talk = make.TalkFactory(event=event, title="Keynote")
+    closed = make.EventFactory(slug="closed", owner=owner, visibility="private")
     with django_capture_on_commit_callbacks(execute=True):
         public = store_photo(
             event, jpeg_bytes(), owner=owner, visibility="public", caption="Poster session"
@@ -494,7 +489,7 @@ def album(django_capture_on_commit_callbacks):
 @pytest.fixture(params=["anonymous", "colleague"])
 def visitor(request, client):
     if request.param == "colleague":
-        client.force_login(StaffMemberFactory(username="colleague", group="Contributors"))
+        client.force_login(make.StaffMemberFactory(username="colleague", group="Contributors"))
     return client
 
 
@@ -572,11 +567,11 @@ def test_photo_page_is_a_large_view_without_script(client, album):
 
 def test_booth_paper_and_note_pages_show_their_photos(client, album):
     event, photo = album["event"], album["public"]
-    booth = BoothFactory(event=event)
+    booth = make.BoothFactory(event=event)
     photo.booth = booth
     photo.save()
-    paper = PaperFactory(event=event)
-    note = NoteFactory(event=event, owner=album["owner"], visibility="public")
+    paper = make.PaperFactory(event=event)
+    note = make.NoteFactory(event=event, owner=album["owner"], visibility="public")
     paper.photos.add(photo, album["private"])
     note.photos.add(photo)
     for record in (booth, paper, note):
@@ -591,8 +586,8 @@ def test_booth_paper_and_note_pages_show_their_photos(client, album):
 def test_photo_pages_cost_the_same_queries_for_more_photos(
     client, django_assert_num_queries, django_capture_on_commit_callbacks, url, queries
 ):
-    event = EventFactory(slug="e")
-    owner = UserFactory()
+    event = make.EventFactory(slug="e")
+    owner = make.UserFactory()
     for size in (2, 7):
         with django_capture_on_commit_callbacks(execute=True):
             while Photo.objects.count() < size:
@@ -619,7 +614,7 @@ def test_timeline_shows_a_cover_photo_only_to_those_who_may_see_it(client, album
 
 
 def test_cover_photo_must_be_one_of_the_events_own(album):
-    other = EventFactory()
+    other = make.EventFactory()
     other.cover_photo = album["public"]
     with pytest.raises(ValidationError) as error:
         other.full_clean()
@@ -628,7 +623,7 @@ def test_cover_photo_must_be_one_of_the_events_own(album):
 
 def test_small_photo_page_lists_each_width_once(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        photo = make_photo(EventFactory(), visibility="public", size=(200, 100))
+        photo = make_photo(make.EventFactory(), visibility="public", size=(200, 100))
     html = client.get(photo.get_absolute_url()).content.decode()
     assert f'srcset="{photo.thumbnail_urls[0][0]} 200w"' in html
 
@@ -641,8 +636,8 @@ def test_photos_survive_export_and_import(settings, tmp_path, django_capture_on_
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
-    event = EventFactory(slug="forum")
-    talk = TalkFactory(event=event)
+    event = make.EventFactory(slug="forum")
+    talk = make.TalkFactory(event=event)
     with django_capture_on_commit_callbacks(execute=True):
         photo = make_photo(event, visibility="public")
     event.cover_photo = photo

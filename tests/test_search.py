@@ -13,16 +13,8 @@ from hypothesis import strategies as st
 from confjournal.search import engine as backend
 from confjournal.search import index
 from talks.models import Note
+from tests import factories as make
 from tests.datafiles import blns_lines
-from tests.factories import (
-    BoothFactory,
-    EventFactory,
-    NoteFactory,
-    PaperFactory,
-    SpeakerFactory,
-    TalkFactory,
-    UserFactory,
-)
 from tests.schema_changes import widened_note_title
 
 pytestmark = pytest.mark.django_db
@@ -61,10 +53,10 @@ def oracle(notes, query):
 
 @pytest.fixture
 def korean_notes(db):
-    event = EventFactory(name="Samsung AI Forum 2022")
-    notes = [NoteFactory(event=event, body=s, visibility="public") for s in SENTENCES]
-    notes.append(NoteFactory(event=event, body="Forum notes in English, 포럼 was fun"))
-    notes.append(NoteFactory(event=event, body="비공개: 벤지오 이야기", visibility="private"))
+    event = make.EventFactory(name="Samsung AI Forum 2022")
+    notes = [make.NoteFactory(event=event, body=s, visibility="public") for s in SENTENCES]
+    notes.append(make.NoteFactory(event=event, body="Forum notes in English, 포럼 was fun"))
+    notes.append(make.NoteFactory(event=event, body="비공개: 벤지오 이야기", visibility="private"))
     return notes
 
 
@@ -92,14 +84,14 @@ def test_search_korean_words_with_particles(client, korean_notes, query, expecte
 
 
 def test_search_one_character_finds_every_note_containing_it(client, korean_notes):
-    forum = NoteFactory(event=korean_notes[0].event, body="삼성 AI 포럼", visibility="public")
+    forum = make.NoteFactory(event=korean_notes[0].event, body="삼성 AI 포럼", visibility="public")
     assert note_ids(client, "럼") == [forum.pk]
     assert note_ids(client, "봤") == [korean_notes[2].pk]
 
 
 def test_search_latin_is_case_insensitive(client, db):
-    note = NoteFactory(body="The Forward-Forward Algorithm by HINTON", visibility="public")
-    NoteFactory(body="backprop only", visibility="public")
+    note = make.NoteFactory(body="The Forward-Forward Algorithm by HINTON", visibility="public")
+    make.NoteFactory(body="backprop only", visibility="public")
     for query in ["forward-forward", "hinton", "Hinton", "hi", "H", "ALGOR"]:
         assert note_ids(client, query) == [note.pk], query
 
@@ -114,7 +106,7 @@ def test_search_never_shows_private_notes_or_their_words(client, korean_notes):
 
 
 def test_search_results_show_escaped_highlighted_snippets(client, db):
-    NoteFactory(
+    make.NoteFactory(
         body="Before `<script>alert('x')</script>` the **헤비안** 러닝 part after",
         visibility="public",
     )
@@ -128,11 +120,11 @@ def test_search_results_show_escaped_highlighted_snippets(client, db):
 
 
 def test_search_groups_results_by_type_notes_first(client, db):
-    event = EventFactory(name="Pruning Workshop", slug="pruning-ws")
-    TalkFactory(event=event, title="Pruning at scale")
-    PaperFactory(event=event, title="WoodFisher pruning")
-    BoothFactory(event=event, organization="Pruning Inc")
-    NoteFactory(event=event, body="pruning notes", visibility="public")
+    event = make.EventFactory(name="Pruning Workshop", slug="pruning-ws")
+    make.TalkFactory(event=event, title="Pruning at scale")
+    make.PaperFactory(event=event, title="WoodFisher pruning")
+    make.BoothFactory(event=event, organization="Pruning Inc")
+    make.NoteFactory(event=event, body="pruning notes", visibility="public")
     html = client.get("/search/", {"q": "pruning"}).content.decode()
     headings = re.findall(r"<h2>(\w+) <span class=\"count\">(\d+)</span>", html)
     assert headings == [("Notes", "1"), ("Talks", "1"), ("Papers", "1"), ("Booths", "1"),
@@ -141,22 +133,22 @@ def test_search_groups_results_by_type_notes_first(client, db):
 
 
 def test_search_orders_newest_event_first(client, db):
-    old = NoteFactory(event=EventFactory(start_date=datetime.date(2019, 1, 1)), body="GPT-3 old",
-                      visibility="public")  # fmt: skip
-    new = NoteFactory(event=EventFactory(start_date=datetime.date(2023, 1, 1)), body="GPT-3 new",
-                      visibility="public")  # fmt: skip
+    old_event = make.EventFactory(start_date=datetime.date(2019, 1, 1))
+    new_event = make.EventFactory(start_date=datetime.date(2023, 1, 1))
+    old = make.NoteFactory(event=old_event, body="GPT-3 old", visibility="public")
+    new = make.NoteFactory(event=new_event, body="GPT-3 new", visibility="public")
     html = client.get("/search/", {"q": "gpt-3"}).content.decode()
     assert html.index(f"/notes/{new.pk}/") < html.index(f"/notes/{old.pk}/")
 
 
 def test_search_by_speaker_finds_attached_and_mentioning_notes(client, db):
-    seung = SpeakerFactory(name="Sebastian Seung", slug="sebastian-seung", aliases="승현준")
-    event = EventFactory()
-    talk = TalkFactory(event=event, speakers=[seung])
-    attached = NoteFactory(event=event, talk=talk, body="Hebbian stacks", visibility="public")
-    korean = NoteFactory(event=event, body="승현준 소장님의 발표", visibility="public")
-    english = NoteFactory(event=event, body="Sebastian Seung said", visibility="public")
-    NoteFactory(event=event, body="someone else", visibility="public")
+    seung = make.SpeakerFactory(name="Sebastian Seung", slug="sebastian-seung", aliases="승현준")
+    event = make.EventFactory()
+    talk = make.TalkFactory(event=event, speakers=[seung])
+    attached = make.NoteFactory(event=event, talk=talk, body="Hebbian stacks", visibility="public")
+    korean = make.NoteFactory(event=event, body="승현준 소장님의 발표", visibility="public")
+    english = make.NoteFactory(event=event, body="Sebastian Seung said", visibility="public")
+    make.NoteFactory(event=event, body="someone else", visibility="public")
     assert note_ids(client, "", speaker="sebastian-seung") == sorted(
         [attached.pk, korean.pk, english.pk]
     )
@@ -166,20 +158,20 @@ def test_search_by_speaker_finds_attached_and_mentioning_notes(client, db):
 
 
 def test_search_by_topic_uses_tags_of_the_note_its_subject_and_event(client, db):
-    event = EventFactory()
-    event_tagged = EventFactory()
+    event = make.EventFactory()
+    event_tagged = make.EventFactory()
     event_tagged.tags.add("pruning")
-    talk = TalkFactory(event=event)
+    talk = make.TalkFactory(event=event)
     talk.tags.add("pruning")
-    booth = BoothFactory(event=event)
+    booth = make.BoothFactory(event=event)
     booth.tags.add("pruning")
-    own = NoteFactory(event=event, body="own tag", visibility="public")
+    own = make.NoteFactory(event=event, body="own tag", visibility="public")
     own.tags.add("pruning")
-    on_talk = NoteFactory(event=event, talk=talk, body="on talk", visibility="public")
-    on_booth = NoteFactory(event=event, booth=booth, body="on booth", visibility="public")
-    on_event = NoteFactory(event=event_tagged, body="on event", visibility="public")
-    mention = NoteFactory(event=event, body="a word on PRUNING", visibility="public")
-    NoteFactory(event=event, body="unrelated", visibility="public")
+    on_talk = make.NoteFactory(event=event, talk=talk, body="on talk", visibility="public")
+    on_booth = make.NoteFactory(event=event, booth=booth, body="on booth", visibility="public")
+    on_event = make.NoteFactory(event=event_tagged, body="on event", visibility="public")
+    mention = make.NoteFactory(event=event, body="a word on PRUNING", visibility="public")
+    make.NoteFactory(event=event, body="unrelated", visibility="public")
     expected = sorted(n.pk for n in [own, on_talk, on_booth, on_event, mention])
     assert note_ids(client, "", topic="pruning") == expected
 
@@ -198,22 +190,22 @@ def test_search_unknown_speaker_or_topic_is_a_form_error(client, db):
     ["Sebastian Seung", "  sebastian   SEUNG ", "승현준", unicodedata.normalize("NFD", "승현준")],
 )
 def test_search_speaker_field_takes_a_typed_name_or_other_spelling(client, db, typed):
-    seung = SpeakerFactory(
+    seung = make.SpeakerFactory(
         name="Sebastian Seung", slug="sebastian-seung", aliases="H. Sebastian Seung\n승현준"
     )
-    event = EventFactory()
-    talk = TalkFactory(event=event, speakers=[seung])
-    attached = NoteFactory(event=event, talk=talk, body="Hebbian stacks", visibility="public")
-    NoteFactory(event=event, body="someone else", visibility="public")
+    event = make.EventFactory()
+    talk = make.TalkFactory(event=event, speakers=[seung])
+    attached = make.NoteFactory(event=event, talk=talk, body="Hebbian stacks", visibility="public")
+    make.NoteFactory(event=event, body="someone else", visibility="public")
     assert note_ids(client, "", speaker=typed) == [attached.pk]
     html = client.get("/search/", {"speaker": typed, "type": "note"}).content.decode()
     assert 'class="chosen">Sebastian Seung</span>' in html
 
 
 def test_search_speaker_field_goes_through_the_visibility_gate(client, db):
-    hidden_event = EventFactory(visibility="private")
-    hidden = SpeakerFactory(name="Private Person", slug="private-person")
-    TalkFactory(event=hidden_event, speakers=[hidden])
+    hidden_event = make.EventFactory(visibility="private")
+    hidden = make.SpeakerFactory(name="Private Person", slug="private-person")
+    make.TalkFactory(event=hidden_event, speakers=[hidden])
     for typed in ("Private Person", "private-person", "Nobody At All", "%", "승"):
         response = client.get("/search/", {"speaker": typed})
         assert response.status_code == 400
@@ -224,9 +216,9 @@ def test_search_speaker_field_goes_through_the_visibility_gate(client, db):
 
 
 def test_search_speaker_field_says_when_a_name_is_ambiguous(client, db):
-    event = EventFactory()
+    event = make.EventFactory()
     for slug in ("kim-a", "kim-b"):
-        TalkFactory(event=event, speakers=[SpeakerFactory(name="Kim", slug=slug)])
+        make.TalkFactory(event=event, speakers=[make.SpeakerFactory(name="Kim", slug=slug)])
     response = client.get("/search/", {"speaker": "kim"})
     assert response.status_code == 400
     assert "Several speakers are called “kim”: type one of kim-a, kim-b." in (
@@ -235,8 +227,8 @@ def test_search_speaker_field_says_when_a_name_is_ambiguous(client, db):
 
 
 def test_search_index_follows_update_bulk_create_and_delete(client, db):
-    event = EventFactory()
-    note = NoteFactory(event=event, body="처음 문장", visibility="public")
+    event = make.EventFactory()
+    note = make.NoteFactory(event=event, body="처음 문장", visibility="public")
     assert note_ids(client, "처음") == [note.pk]
     Note.objects.filter(pk=note.pk).update(body="바뀐 문장")
     assert note_ids(client, "처음") == []
@@ -258,10 +250,10 @@ def test_search_index_follows_update_bulk_create_and_delete(client, db):
 
 @pytest.mark.django_db(transaction=True)
 def test_search_index_survives_a_migration_that_rebuilds_the_table(client):
-    note = NoteFactory(body="재구성 전에 쓴 노트", visibility="public")
+    note = make.NoteFactory(body="재구성 전에 쓴 노트", visibility="public")
     with widened_note_title():
         index.ensure_index(using="default")  # what post_migrate does after every migrate
-        later = NoteFactory(event=note.event, body="재구성 뒤에 쓴 노트", visibility="public")
+        later = make.NoteFactory(event=note.event, body="재구성 뒤에 쓴 노트", visibility="public")
         assert note_ids(client, "재구성") == sorted([note.pk, later.pk])
         Note.objects.filter(pk=note.pk).update(body="고친 노트")
         assert note_ids(client, "재구성") == [later.pk]
@@ -272,7 +264,7 @@ def test_search_rebuild_command_restores_a_damaged_index(db):
 
     from django.core.management import call_command
 
-    note = NoteFactory(body="색인 복구 시험", visibility="public")
+    note = make.NoteFactory(body="색인 복구 시험", visibility="public")
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("DELETE FROM search_note")  # the FTS5 table loses every row
@@ -289,23 +281,30 @@ def test_search_rebuild_command_restores_a_damaged_index(db):
     assert list(backend.matching(Note.objects.all(), ["색인"])) == [note]
 
 
+@pytest.mark.parametrize("signed_in", [False, True])
 @pytest.mark.parametrize("size", [3, 30])
-def test_search_query_count_does_not_grow_with_results(client, django_assert_num_queries, size):
-    event = EventFactory()
-    talk = TalkFactory(event=event, title="헤비안 talk", speakers=[SpeakerFactory()])
+def test_search_query_count_does_not_grow_with_results(
+    client, django_assert_num_queries, size, signed_in
+):
+    # Signed in: the session and the user are read first.
+    extra = 2 if signed_in else 0
+    if signed_in:
+        client.force_login(make.UserFactory(username="owner"))
+    event = make.EventFactory()
+    talk = make.TalkFactory(event=event, title="헤비안 talk", speakers=[make.SpeakerFactory()])
     for i in range(size):
-        NoteFactory(event=event, talk=talk, body=f"헤비안 러닝 {i}", visibility="public")
-        TalkFactory(event=event, title=f"헤비안 {i}", speakers=[SpeakerFactory()])
+        make.NoteFactory(event=event, talk=talk, body=f"헤비안 러닝 {i}", visibility="public")
+        make.TalkFactory(event=event, title=f"헤비안 {i}", speakers=[make.SpeakerFactory()])
     # The speakers and topics the words name, one query for all counts, then the notes
     # and the talks shown, and the talks' speakers.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(6 + extra):
         response = client.get("/search/", {"q": "헤비안"})
     assert f"{size + size + 1} results" in response.content.decode()
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(5 + extra):
         response = client.get("/search/", {"q": "헤비안", "type": "talk"})
     assert f"{size + 1} results" in response.content.decode()
     # A one-character word names no speaker; SQLite reads its trigrams from the index once.
-    with django_assert_num_queries(6 if connection.vendor == "sqlite" else 5):
+    with django_assert_num_queries((6 if connection.vendor == "sqlite" else 5) + extra):
         response = client.get("/search/", {"q": "헤"})
     assert f"{size + size + 1} results" in response.content.decode()
 
@@ -358,9 +357,9 @@ def test_search_invalid_utf8_and_surrogates_are_a_normal_page(client, korean_not
 
 def test_search_counts_stop_at_the_cap(client, db, settings):
     settings.SEARCH_COUNT_CAP = 4
-    event = EventFactory()
+    event = make.EventFactory()
     for i in range(7):
-        NoteFactory(event=event, body=f"흔한 낱말 {i}", visibility="public")
+        make.NoteFactory(event=event, body=f"흔한 낱말 {i}", visibility="public")
     html = client.get("/search/", {"q": "흔한"}).content.decode()
     assert "More than 4 results" in html and '<span class="count">4+</span>' in html
     html = client.get("/search/", {"q": "흔한", "type": "note"}).content.decode()
@@ -402,11 +401,12 @@ QUERY = st.text(alphabet=st.one_of(HANGUL, LATIN), min_size=1, max_size=5)
 )
 @given(bodies=st.lists(TEXT, min_size=1, max_size=8), query=QUERY)
 def test_search_matches_the_substring_oracle(db, bodies, query):
-    owner = UserFactory(username="oracle")
+    owner = make.UserFactory(username="oracle")
     with transaction.atomic():
-        event = EventFactory(owner=owner)
+        event = make.EventFactory(owner=owner)
         notes = [
-            NoteFactory(event=event, owner=owner, body=body, visibility="public") for body in bodies
+            make.NoteFactory(event=event, owner=owner, body=body, visibility="public")
+            for body in bodies
         ]
         clean, _ = backend.clean_query(query)
         terms = backend.parse_terms(clean)
@@ -425,7 +425,7 @@ def test_search_matches_the_substring_oracle(db, bodies, query):
 
 
 def test_search_uses_the_index_on_both_databases(db):
-    NoteFactory(body="벤지오 교수님", visibility="public")
+    make.NoteFactory(body="벤지오 교수님", visibility="public")
     queryset = backend.matching(Note.objects.order_by(), ["벤지오"])
     explain = queryset.explain()
     if connection.vendor == "postgresql":
@@ -448,15 +448,15 @@ def test_search_past_the_cap_keeps_order_and_privacy(db, settings):
     from confjournal.search.results import Criteria, Search
 
     settings.SEARCH_COUNT_CAP = 3
-    owner = UserFactory(username="walker")
+    owner = make.UserFactory(username="walker")
     for year in range(2015, 2024):
-        event = EventFactory(
+        event = make.EventFactory(
             start_date=datetime.date(year, 5, 1),
             visibility="private" if year == 2020 else "public",
             owner=owner,
         )
         for i in range(3):
-            NoteFactory(event=event, owner=owner, body=f"흔한 말 {year} {i}",
+            make.NoteFactory(event=event, owner=owner, body=f"흔한 말 {year} {i}",
                         visibility="private" if i == 1 else "public")  # fmt: skip
     anonymous = AnonymousUser()
     search = Search(anonymous, Criteria(terms=["흔한"]))
@@ -471,13 +471,13 @@ def test_search_past_the_cap_keeps_order_and_privacy(db, settings):
 
 def test_search_past_the_cap_shows_the_owner_their_own_private_notes(client, db, settings):
     settings.SEARCH_COUNT_CAP = 2
-    owner = UserFactory(username="gatekeeper")
-    event = EventFactory(owner=owner, start_date=datetime.date(2024, 4, 1))
+    owner = make.UserFactory(username="gatekeeper")
+    event = make.EventFactory(owner=owner, start_date=datetime.date(2024, 4, 1))
     public = [
-        NoteFactory(event=event, owner=owner, body=f"관문 시험 {i}", visibility="public")
+        make.NoteFactory(event=event, owner=owner, body=f"관문 시험 {i}", visibility="public")
         for i in range(3)
     ]
-    secret = NoteFactory(event=event, owner=owner, body="관문 시험 비밀", visibility="private")
+    secret = make.NoteFactory(event=event, owner=owner, body="관문 시험 비밀", visibility="private")
     owner_client = Client()
     owner_client.force_login(owner)
     for _ in range(2):
@@ -509,13 +509,15 @@ def test_search_mixes_long_and_short_terms_as_the_oracle_does(client, db, settin
     from confjournal.search.results import Criteria, Search
 
     settings.SEARCH_COUNT_CAP = cap
-    owner = UserFactory(username="mixer")
+    owner = make.UserFactory(username="mixer")
     notes = []
     for year in range(2016, 2024):
-        event = EventFactory(start_date=datetime.date(year, 6, 1), owner=owner)
+        event = make.EventFactory(start_date=datetime.date(year, 6, 1), owner=owner)
         for i, body in enumerate(MIXED_BODIES):
             visibility = "private" if (year + i) % 5 == 0 else "public"
-            notes.append(NoteFactory(event=event, owner=owner, body=body, visibility=visibility))
+            notes.append(
+                make.NoteFactory(event=event, owner=owner, body=body, visibility=visibility)
+            )
     expected = oracle(notes, query)
     assert len(expected) > 3, "the query should find more than the small cap"
     search = Search(AnonymousUser(), Criteria(terms=backend.parse_terms(query)))

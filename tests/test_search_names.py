@@ -8,14 +8,7 @@ import pytest
 from django.test import Client
 
 from events.models import Tag
-from tests.factories import (
-    BoothFactory,
-    EventFactory,
-    NoteFactory,
-    SpeakerFactory,
-    TalkFactory,
-    UserFactory,
-)
+from tests import factories as make
 
 pytestmark = pytest.mark.django_db
 
@@ -35,20 +28,20 @@ def section(html, heading):
 
 @pytest.fixture
 def bengio(db):
-    owner = UserFactory(username="minji")
-    event = EventFactory(
+    owner = make.UserFactory(username="minji")
+    event = make.EventFactory(
         name="NeurIPS 2022", slug="neurips-2022", start_date=datetime.date(2022, 11, 28),
         owner=owner,
     )  # fmt: skip
-    speaker = SpeakerFactory(name="Yoshua Bengio", aliases="요슈아 벤지오\n벤지오")
-    talk = TalkFactory(event=event, title="Why deep learning works", speakers=[speaker])
-    on_talk = NoteFactory(event=event, talk=talk, owner=owner, visibility="public",
+    speaker = make.SpeakerFactory(name="Yoshua Bengio", aliases="요슈아 벤지오\n벤지오")
+    talk = make.TalkFactory(event=event, title="Why deep learning works", speakers=[speaker])
+    on_talk = make.NoteFactory(event=event, talk=talk, owner=owner, visibility="public",
                           title="", body="베이지안 신경망 이야기가 인상적")  # fmt: skip
-    mention = NoteFactory(event=event, owner=owner, visibility="public", title="",
+    mention = make.NoteFactory(event=event, owner=owner, visibility="public", title="",
                           body="Yoshua Bengio said the brain is not backprop")  # fmt: skip
-    secret = NoteFactory(event=event, talk=talk, owner=owner, visibility="private",
+    secret = make.NoteFactory(event=event, talk=talk, owner=owner, visibility="private",
                          title="", body="비공개 메모")  # fmt: skip
-    other = NoteFactory(event=event, owner=owner, visibility="public", body="전혀 다른 이야기")
+    other = make.NoteFactory(event=event, owner=owner, visibility="public", body="전혀 다른 이야기")
     return {"speaker": speaker, "talk": talk, "owner": owner,
             "on_talk": on_talk, "mention": mention, "secret": secret, "other": other}  # fmt: skip
 
@@ -75,10 +68,14 @@ def test_every_word_must_still_occur_a_name_counting_for_its_word(client, bengio
 
 
 def test_a_name_in_english_finds_a_note_that_writes_it_in_korean(client, db):
-    event = EventFactory()
-    TalkFactory(event=event, speakers=[SpeakerFactory(name="조경현", aliases="Kyunghyun Cho")])
-    note = NoteFactory(event=event, visibility="public", body="조경현 교수님의 기계번역 강연은…")
-    NoteFactory(event=event, visibility="public", body="Choi 교수님의 다른 강연")
+    event = make.EventFactory()
+    make.TalkFactory(
+        event=event, speakers=[make.SpeakerFactory(name="조경현", aliases="Kyunghyun Cho")]
+    )
+    note = make.NoteFactory(
+        event=event, visibility="public", body="조경현 교수님의 기계번역 강연은…"
+    )
+    make.NoteFactory(event=event, visibility="public", body="Choi 교수님의 다른 강연")
     assert found(client, "Kyunghyun Cho", "note") == [note.pk]
     html = client.get("/search/", {"q": "Kyunghyun Cho"}).content.decode()
     assert "조경현" in section(html, "People")
@@ -92,23 +89,23 @@ def test_a_name_never_pulls_in_a_private_note(client, bengio):
 
 
 def test_a_private_speaker_is_no_person_in_the_box(client, db):
-    owner = UserFactory(username="keeper")
-    hidden = EventFactory(visibility="private", owner=owner)
-    TalkFactory(event=hidden, speakers=[SpeakerFactory(name="Secret Recruiter")])
+    owner = make.UserFactory(username="keeper")
+    hidden = make.EventFactory(visibility="private", owner=owner)
+    make.TalkFactory(event=hidden, speakers=[make.SpeakerFactory(name="Secret Recruiter")])
     html = client.get("/search/", {"q": "Recruiter"}).content.decode()
     assert "Secret Recruiter" not in html
 
 
 @pytest.fixture
 def diffusion(db):
-    event = EventFactory(name="CVPR 2023")
+    event = make.EventFactory(name="CVPR 2023")
     tag = Tag.objects.create(name="diffusion", slug="diffusion", aliases="확산 모델")
-    talk = TalkFactory(event=event, title="Generative models at scale")
+    talk = make.TalkFactory(event=event, title="Generative models at scale")
     talk.tags.add(tag)
-    booth = BoothFactory(event=event, organization="Pixel Labs", showcase="image tools")
+    booth = make.BoothFactory(event=event, organization="Pixel Labs", showcase="image tools")
     booth.tags.add(tag)
-    on_talk = NoteFactory(event=event, talk=talk, visibility="public", body="샘플링이 빠르다")
-    hidden = NoteFactory(event=event, talk=talk, visibility="private", body="비공개")
+    on_talk = make.NoteFactory(event=event, talk=talk, visibility="public", body="샘플링이 빠르다")
+    hidden = make.NoteFactory(event=event, talk=talk, visibility="private", body="비공개")
     return {"tag": tag, "talk": talk, "booth": booth, "on_talk": on_talk, "hidden": hidden}
 
 
@@ -135,10 +132,10 @@ def test_a_topic_page_shows_its_other_names(client, diffusion):
 def test_merging_topics_keeps_every_tagged_record(admin_client, db):
     bayesian = Tag.objects.create(name="bayesian", slug="bayesian")
     korean = Tag.objects.create(name="베이지안", slug="베이지안", aliases="Bayesian deep learning")
-    event = EventFactory()
-    both = TalkFactory(event=event)
+    event = make.EventFactory()
+    both = make.TalkFactory(event=event)
     both.tags.add(bayesian, korean)
-    only_korean = NoteFactory(event=event, visibility="public")
+    only_korean = make.NoteFactory(event=event, visibility="public")
     only_korean.tags.add(korean)
     response = admin_client.post(
         "/admin/events/tag/",
@@ -160,10 +157,12 @@ MARKDOWN = (
 
 @pytest.fixture
 def markdown_note(db):
-    speaker = SpeakerFactory(name="Alice Oh", slug="alice-oh")
-    event = EventFactory(name="Korea AI Week", slug="korea-ai-week")
-    talk = TalkFactory(event=event, speakers=[speaker])
-    note = NoteFactory(event=event, talk=talk, visibility="public", title="회고", body=MARKDOWN)
+    speaker = make.SpeakerFactory(name="Alice Oh", slug="alice-oh")
+    event = make.EventFactory(name="Korea AI Week", slug="korea-ai-week")
+    talk = make.TalkFactory(event=event, speakers=[speaker])
+    note = make.NoteFactory(
+        event=event, talk=talk, visibility="public", title="회고", body=MARKDOWN
+    )
     note.tags.add("회고록")
     return note
 

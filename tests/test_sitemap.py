@@ -9,15 +9,7 @@ from django.utils import timezone
 from confjournal.syndication.sitemaps import SITEMAPS, JournalSitemap
 from events.models import Event
 from talks.models import Note, Talk
-from tests.factories import (
-    BoothFactory,
-    EventFactory,
-    NoteFactory,
-    PaperFactory,
-    SpeakerFactory,
-    StaffMemberFactory,
-    TalkFactory,
-)
+from tests import factories as make
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
@@ -27,20 +19,20 @@ BASE = "http://testserver"
 
 @pytest.fixture
 def journal(db):
-    owner = StaffMemberFactory(username="minji", group="Editors")
-    event = EventFactory(name="NeurIPS 2022", slug="neurips-2022", owner=owner)
-    speaker = SpeakerFactory(name="Yoshua Bengio", slug="bengio")
-    talk = TalkFactory(event=event, speakers=[speaker])
+    owner = make.StaffMemberFactory(username="minji", group="Editors")
+    event = make.EventFactory(name="NeurIPS 2022", slug="neurips-2022", owner=owner)
+    speaker = make.SpeakerFactory(name="Yoshua Bengio", slug="bengio")
+    talk = make.TalkFactory(event=event, speakers=[speaker])
     talk.tags.add("pruning")
-    unattended = TalkFactory(
-        event=event, speakers=[SpeakerFactory(slug="programme-only")], attended=False
+    unattended = make.TalkFactory(
+        event=event, speakers=[make.SpeakerFactory(slug="programme-only")], attended=False
     )
-    paper = PaperFactory(event=event)
-    booth = BoothFactory(event=event)
-    note = NoteFactory(event=event, owner=owner, visibility="public")
-    NoteFactory(event=event, owner=owner, visibility="private").tags.add("secret-topic")
+    paper = make.PaperFactory(event=event)
+    booth = make.BoothFactory(event=event)
+    note = make.NoteFactory(event=event, owner=owner, visibility="public")
+    make.NoteFactory(event=event, owner=owner, visibility="private").tags.add("secret-topic")
 
-    closed = EventFactory(
+    closed = make.EventFactory(
         name="Closed defence",
         slug="closed-defence",
         start_date=datetime.date(2031, 3, 2),
@@ -48,7 +40,7 @@ def journal(db):
         visibility="private",
         owner=owner,
     )
-    day = EventFactory(
+    day = make.EventFactory(
         slug="closed-defence-day-1",
         parent=closed,
         start_date=closed.start_date,
@@ -58,11 +50,14 @@ def journal(db):
     closed.tags.add("secret-topic")
     private = {
         "events": [closed, day],
-        "talks": [TalkFactory(event=closed, speakers=[SpeakerFactory(slug="quiet")]), unattended],
-        "papers": [PaperFactory(event=closed)],
-        "booths": [BoothFactory(event=closed)],
+        "talks": [
+            make.TalkFactory(event=closed, speakers=[make.SpeakerFactory(slug="quiet")]),
+            unattended,
+        ],
+        "papers": [make.PaperFactory(event=closed)],
+        "booths": [make.BoothFactory(event=closed)],
         # A public note under a private event is private too.
-        "notes": [NoteFactory(event=closed, owner=owner, visibility="public")],
+        "notes": [make.NoteFactory(event=closed, owner=owner, visibility="public")],
     }
     return {
         "owner": owner,
@@ -148,11 +143,11 @@ def test_sitemap_of_an_empty_journal_lists_only_the_pages(client, db):
 
 
 def test_sitemap_query_count_does_not_grow(client, django_assert_num_queries, db):
-    owner = StaffMemberFactory(username="minji", group="Editors")
+    owner = make.StaffMemberFactory(username="minji", group="Editors")
     total = 0
     for size in (2, 8):
         for _ in range(size):
-            NoteFactory(event=EventFactory(owner=owner), owner=owner, visibility="public")
+            make.NoteFactory(event=make.EventFactory(owner=owner), owner=owner, visibility="public")
         total += size
         with django_assert_num_queries(2):  # a count, then one page of rows
             response = client.get("/sitemap-notes.xml")
@@ -171,7 +166,7 @@ def test_sitemap_index_is_kept_under_the_journal_version(
 
     notes = f"{BASE}/sitemap-notes.xml"
     public = Note.objects.filter(event__slug="neurips-2022", visibility="public")
-    NoteFactory(event=public.get().event, owner=journal["owner"], visibility="public")
+    make.NoteFactory(event=public.get().event, owner=journal["owner"], visibility="public")
     first = index()
     assert [loc for loc in first if loc.startswith(notes)] == [notes, f"{notes}?p=2"]
     with django_assert_num_queries(1):

@@ -10,16 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from events.models import Event
 from talks.models import Paper, Talk
-from tests.factories import (
-    BoothFactory,
-    EventFactory,
-    NoteFactory,
-    PaperFactory,
-    SpeakerFactory,
-    StaffMemberFactory,
-    TalkFactory,
-    UserFactory,
-)
+from tests import factories as make
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
@@ -87,12 +78,12 @@ def body(rows):
 
 @pytest.fixture
 def journal(db):
-    owner = StaffMemberFactory(username="minji", group="Editors")
-    bengio = SpeakerFactory(name="Yoshua Bengio", slug="bengio")
-    seung = SpeakerFactory(name="승현준", slug="seung")
+    owner = make.StaffMemberFactory(username="minji", group="Editors")
+    bengio = make.SpeakerFactory(name="Yoshua Bengio", slug="bengio")
+    seung = make.SpeakerFactory(name="승현준", slug="seung")
     neurips = []
     for year in (2019, 2022, 2023):
-        event = EventFactory(
+        event = make.EventFactory(
             name=f"NeurIPS {year}",
             slug=f"neurips-{year}",
             start_date=datetime.date(year, 12, 2),
@@ -102,12 +93,12 @@ def journal(db):
             owner=owner,
         )
         event.tags.add("딥러닝")
-        talk = TalkFactory(event=event, speakers=[bengio])
+        talk = make.TalkFactory(event=event, speakers=[bengio])
         talk.tags.add("딥러닝", "pruning")
-        paper = PaperFactory(event=event)
+        paper = make.PaperFactory(event=event)
         paper.tags.add("pruning")
         neurips.append(event)
-    forum = EventFactory(
+    forum = make.EventFactory(
         name="Samsung AI Forum",
         slug="saif-2022",
         kind=Event.Kind.FORUM,
@@ -118,7 +109,7 @@ def journal(db):
         owner=owner,
     )
     # Day 2 is in another city: the forum counts once in Seoul and once in Suwon.
-    EventFactory(
+    make.EventFactory(
         name="Samsung AI Forum Day 2",
         slug="saif-2022-day-2",
         parent=forum,
@@ -129,14 +120,14 @@ def journal(db):
         country="KR",
         owner=owner,
     )
-    TalkFactory(event=forum, speakers=[seung, bengio])
-    TalkFactory(event=forum, speakers=[seung], attended=False)  # programme only
-    PaperFactory(event=forum).tags.add("트랜스포머")
-    BoothFactory(event=forum).tags.add("트랜스포머")
-    NoteFactory(event=forum, owner=owner, visibility="public").tags.add("트랜스포머")
-    NoteFactory(event=forum, owner=owner, visibility="private").tags.add("secret-topic")
+    make.TalkFactory(event=forum, speakers=[seung, bengio])
+    make.TalkFactory(event=forum, speakers=[seung], attended=False)  # programme only
+    make.PaperFactory(event=forum).tags.add("트랜스포머")
+    make.BoothFactory(event=forum).tags.add("트랜스포머")
+    make.NoteFactory(event=forum, owner=owner, visibility="public").tags.add("트랜스포머")
+    make.NoteFactory(event=forum, owner=owner, visibility="private").tags.add("secret-topic")
 
-    closed = EventFactory(
+    closed = make.EventFactory(
         name="Closed defence",
         slug="closed",
         kind=Event.Kind.SEMINAR,
@@ -148,9 +139,9 @@ def journal(db):
         owner=owner,
     )
     closed.tags.add("secret-topic")
-    quiet = SpeakerFactory(name="Colonel Quiet", slug="quiet")
-    TalkFactory(event=closed, speakers=[quiet, bengio]).tags.add("pruning")
-    PaperFactory(event=closed).tags.add("secret-topic", "pruning")
+    quiet = make.SpeakerFactory(name="Colonel Quiet", slug="quiet")
+    make.TalkFactory(event=closed, speakers=[quiet, bengio]).tags.add("pruning")
+    make.PaperFactory(event=closed).tags.add("secret-topic", "pruning")
     return {"owner": owner, "closed": closed}
 
 
@@ -233,7 +224,7 @@ def test_stats_tables_equal_the_database_for_a_visitor(client, journal):
 def test_stats_count_nothing_private_for_a_visitor_or_a_colleague(client, journal):
     for who in ("anonymous", "colleague"):
         if who == "colleague":
-            client.force_login(StaffMemberFactory(username="colleague", group="Contributors"))
+            client.force_login(make.StaffMemberFactory(username="colleague", group="Contributors"))
         html = client.get("/stats/").content.decode()
         for private in ("2031", "Daejeon", "SEMINAR", "Seminar", "Colonel Quiet", "secret-topic"):
             assert private not in html, (who, private)
@@ -275,16 +266,16 @@ def test_stats_empty_journal_says_what_to_do(client, db):
 
 def test_stats_query_count_is_constant(client, stats_page, django_assert_num_queries, db):
     """The journal version and five GROUP BY queries whatever the size: measured at two sizes."""
-    owner = UserFactory(username="owner")
-    speaker = SpeakerFactory()
+    owner = make.UserFactory(username="owner")
+    speaker = make.SpeakerFactory()
     stats_page()  # content types cached, as in a running server
     for size in (3, 12):
         for i in range(size):
-            event = EventFactory(start_date=datetime.date(2000 + i, 1, 1), owner=owner)
+            event = make.EventFactory(start_date=datetime.date(2000 + i, 1, 1), owner=owner)
             event.tags.add(f"t{i}", "common")
-            TalkFactory(event=event, speakers=[speaker]).tags.add("common")
-            PaperFactory(event=event).tags.add(f"t{i}")
-            NoteFactory(event=event, owner=owner, visibility="public").tags.add("common")
+            make.TalkFactory(event=event, speakers=[speaker]).tags.add("common")
+            make.PaperFactory(event=event).tags.add(f"t{i}")
+            make.NoteFactory(event=event, owner=owner, visibility="public").tags.add("common")
         with django_assert_num_queries(6):
             response = stats_page()
         assert "Events per year" in response.content.decode()
@@ -351,7 +342,7 @@ def test_stats_cache_never_gives_an_owners_counts_to_anyone_else(client, stats_p
     for who in ("anonymous", "colleague"):
         client.logout()
         if who == "colleague":
-            client.force_login(StaffMemberFactory(username="colleague", group="Contributors"))
+            client.force_login(make.StaffMemberFactory(username="colleague", group="Contributors"))
         html = stats_page().content.decode()
         for private in ("2031", "Daejeon", "Colonel Quiet", "secret-topic"):
             assert private not in html, (who, private)

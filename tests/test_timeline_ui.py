@@ -8,15 +8,7 @@ import pytest
 from django.utils import timezone
 
 from events.models import Event
-from tests.factories import (
-    BoothFactory,
-    EventFactory,
-    NoteFactory,
-    PaperFactory,
-    SpeakerFactory,
-    StaffMemberFactory,
-    TalkFactory,
-)
+from tests import factories as make
 
 pytestmark = pytest.mark.django_db
 
@@ -37,14 +29,14 @@ def get(client, url, status=200, **headers):
 
 @pytest.fixture
 def owner(db):
-    return StaffMemberFactory(username="minji", group="Editors")
+    return make.StaffMemberFactory(username="minji", group="Editors")
 
 
 # Link previews -------------------------------------------------------------
 
 
 def test_event_page_has_open_graph_and_twitter_tags(client, owner):
-    EventFactory(
+    make.EventFactory(
         name='NeurIPS 2022 "New Orleans"',
         slug="neurips-2022",
         summary="Four days of posters & talks.",
@@ -63,15 +55,15 @@ def test_event_page_has_open_graph_and_twitter_tags(client, owner):
 
 
 def test_event_without_summary_previews_kind_date_and_place(client, owner):
-    EventFactory(name="Samsung AI Forum", slug="saif", kind=Event.Kind.FORUM, city="Seoul")
+    make.EventFactory(name="Samsung AI Forum", slug="saif", kind=Event.Kind.FORUM, city="Seoul")
     tags = meta(get(client, "/events/saif/"))
     assert tags["og:description"] == "Forum · Nov. 28, 2022 · Seoul"
 
 
 def test_talk_and_note_previews_are_articles(client, owner):
-    event = EventFactory(owner=owner)
-    talk = TalkFactory(event=event, title="Scaling laws", abstract="What grows with what.")
-    note = NoteFactory(
+    event = make.EventFactory(owner=owner)
+    talk = make.TalkFactory(event=event, title="Scaling laws", abstract="What grows with what.")
+    note = make.NoteFactory(
         event=event, owner=owner, title="벤지오 교수님", body="강연 메모", visibility="public"
     )
     tags = meta(get(client, f"/talks/{talk.pk}/"))
@@ -106,19 +98,19 @@ def titles(html, pattern):
 
 @pytest.fixture
 def records(owner):
-    early = EventFactory(slug="early", start_date=datetime.date(2019, 5, 1), owner=owner)
-    late = EventFactory(slug="late", start_date=datetime.date(2023, 5, 1), owner=owner)
-    ada, bo = SpeakerFactory(name="Ada", slug="ada"), SpeakerFactory(name="Bo", slug="bo")
-    TalkFactory(event=early, title="Attention", speakers=[bo]).tags.add("rare")
-    TalkFactory(event=late, title="Zebra finches", speakers=[bo])
-    TalkFactory(event=late, title="Memory", speakers=[ada, bo])
+    early = make.EventFactory(slug="early", start_date=datetime.date(2019, 5, 1), owner=owner)
+    late = make.EventFactory(slug="late", start_date=datetime.date(2023, 5, 1), owner=owner)
+    ada, bo = make.SpeakerFactory(name="Ada", slug="ada"), make.SpeakerFactory(name="Bo", slug="bo")
+    make.TalkFactory(event=early, title="Attention", speakers=[bo]).tags.add("rare")
+    make.TalkFactory(event=late, title="Zebra finches", speakers=[bo])
+    make.TalkFactory(event=late, title="Memory", speakers=[ada, bo])
     for event, title in [(early, "Apples"), (late, "Yield")]:
-        PaperFactory(event=event, title=title).tags.add("common")
-    BoothFactory(event=early, organization="Acme")
-    BoothFactory(event=late, organization="Zeta")
+        make.PaperFactory(event=event, title=title).tags.add("common")
+    make.BoothFactory(event=early, organization="Acme")
+    make.BoothFactory(event=late, organization="Zeta")
     late.tags.add("common")
-    NoteFactory(event=early, owner=owner, title="First note", visibility="public")
-    NoteFactory(event=late, owner=owner, title="Second note", visibility="public")
+    make.NoteFactory(event=early, owner=owner, title="First note", visibility="public")
+    make.NoteFactory(event=late, owner=owner, title="Second note", visibility="public")
 
 
 TALK = r'<a href="/talks/\d+/">([^<]+)</a>'
@@ -212,7 +204,7 @@ def same_week_in(year, today):
 def test_home_shows_events_of_this_week_in_earlier_years(client, owner):
     today = timezone.localdate()
     two_years_ago = same_week_in(today.year - 2, today)
-    EventFactory(
+    make.EventFactory(
         name="Old friend",
         slug="old",
         start_date=two_years_ago,
@@ -221,7 +213,7 @@ def test_home_shows_events_of_this_week_in_earlier_years(client, owner):
         country="KR",
         owner=owner,
     )
-    EventFactory(
+    make.EventFactory(
         name="Secret",
         slug="secret",
         start_date=two_years_ago,
@@ -230,9 +222,9 @@ def test_home_shows_events_of_this_week_in_earlier_years(client, owner):
         owner=owner,
     )
     other_week = two_years_ago - datetime.timedelta(days=21)
-    EventFactory(name="Other week", slug="other", start_date=other_week, end_date=other_week)
+    make.EventFactory(name="Other week", slug="other", start_date=other_week, end_date=other_week)
     this_year = today
-    EventFactory(name="This week now", slug="now", start_date=this_year, end_date=this_year)
+    make.EventFactory(name="This week now", slug="now", start_date=this_year, end_date=this_year)
 
     html = get(client, "/")
     box = html[html.index('<section class="on-this-day"') : html.index("</section>")]
@@ -251,8 +243,8 @@ def test_home_shows_events_of_this_week_in_earlier_years(client, owner):
 
 def test_timeline_puts_this_year_first_with_a_year_nav(client, owner):
     today = timezone.localdate()
-    EventFactory(name="Last year", slug="last", start_date=datetime.date(today.year - 1, 3, 1))
-    EventFactory(name="This year", slug="this", start_date=datetime.date(today.year, 1, 5))
+    make.EventFactory(name="Last year", slug="last", start_date=datetime.date(today.year - 1, 3, 1))
+    make.EventFactory(name="This year", slug="this", start_date=datetime.date(today.year, 1, 5))
     html = get(client, "/events/")
     assert html.index("This year") < html.index("Last year")
     nav = html[html.index('<nav class="years"') : html.index("</nav>", html.index("years"))]
@@ -264,7 +256,7 @@ def test_timeline_puts_this_year_first_with_a_year_nav(client, owner):
 
 
 def test_event_card_shows_flag_city_kind_role_counts_and_tags(client, owner):
-    event = EventFactory(
+    event = make.EventFactory(
         name="CVPR",
         slug="cvpr",
         city="Vancouver",
@@ -274,8 +266,8 @@ def test_event_card_shows_flag_city_kind_role_counts_and_tags(client, owner):
         owner=owner,
     )
     event.tags.add("vision")
-    TalkFactory(event=event)
-    PaperFactory(event=event)
+    make.TalkFactory(event=event)
+    make.PaperFactory(event=event)
     card = get(client, "/events/").split('<article class="event-card">')[1]
     for text in (
         '<span aria-hidden="true">🇨🇦</span> Vancouver, Canada',

@@ -6,14 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from talks.models import Note, Speaker, TalkSpeaker
-from tests.factories import (
-    BoothFactory,
-    EventFactory,
-    NoteFactory,
-    PaperFactory,
-    SpeakerFactory,
-    TalkFactory,
-)
+from tests import factories as make
 
 pytestmark = pytest.mark.django_db
 
@@ -25,15 +18,20 @@ def test_speaker_slug_from_korean_name():
 
 
 def test_speaker_aliases_and_url():
-    speaker = SpeakerFactory(name="Sebastian Seung", slug="sebastian-seung", aliases="승현준\n\n")
+    speaker = make.SpeakerFactory(
+        name="Sebastian Seung", slug="sebastian-seung", aliases="승현준\n\n"
+    )
     assert speaker.alias_list == ["승현준"]
     assert str(speaker) == "Sebastian Seung"
     assert speaker.get_absolute_url() == "/speakers/sebastian-seung/"
 
 
 def test_talk_speakers_keep_their_order():
-    daniel, sebastian = SpeakerFactory(name="Daniel Lee"), SpeakerFactory(name="Sebastian Seung")
-    talk = TalkFactory(speakers=[sebastian, daniel])
+    daniel, sebastian = (
+        make.SpeakerFactory(name="Daniel Lee"),
+        make.SpeakerFactory(name="Sebastian Seung"),
+    )
+    talk = make.TalkFactory(speakers=[sebastian, daniel])
     assert [s.name for s in talk.speaker_list] == ["Sebastian Seung", "Daniel Lee"]
     talk.set_speakers([daniel, sebastian])
     assert list(TalkSpeaker.objects.filter(talk=talk).values_list("speaker__name", "position")) == [
@@ -43,15 +41,15 @@ def test_talk_speakers_keep_their_order():
 
 
 def test_talk_speaker_appears_once_per_talk():
-    speaker = SpeakerFactory()
-    talk = TalkFactory()
+    speaker = make.SpeakerFactory()
+    talk = make.TalkFactory()
     TalkSpeaker.objects.create(talk=talk, speaker=speaker, position=0)
     with pytest.raises(IntegrityError), transaction.atomic():
         TalkSpeaker.objects.create(talk=talk, speaker=speaker, position=1)
 
 
 def test_talk_rating_outside_1_to_5_is_refused():
-    talk = TalkFactory()
+    talk = make.TalkFactory()
     talk.rating = 6
     with pytest.raises(ValidationError) as error:
         talk.full_clean()
@@ -61,7 +59,7 @@ def test_talk_rating_outside_1_to_5_is_refused():
 
 
 def test_talk_date_outside_the_event_is_a_validation_error():
-    talk = TalkFactory(event=EventFactory(start_date=datetime.date(2022, 11, 28)))
+    talk = make.TalkFactory(event=make.EventFactory(start_date=datetime.date(2022, 11, 28)))
     talk.date = datetime.date(2022, 12, 25)
     with pytest.raises(ValidationError) as error:
         talk.full_clean()
@@ -69,19 +67,19 @@ def test_talk_date_outside_the_event_is_a_validation_error():
 
 
 def test_talk_defaults_to_attended_and_not_mine():
-    talk = TalkFactory()
+    talk = make.TalkFactory()
     assert talk.attended is True
     assert talk.is_mine is False
     assert talk.get_absolute_url() == f"/talks/{talk.pk}/"
 
 
 def test_paper_authors_keep_their_order():
-    paper = PaperFactory(authors="Geoffrey Hinton\n 승현준 \n")
+    paper = make.PaperFactory(authors="Geoffrey Hinton\n 승현준 \n")
     assert paper.author_list == ["Geoffrey Hinton", "승현준"]
 
 
 def test_paper_arxiv_and_doi_are_checked():
-    paper = PaperFactory(arxiv_id="not an id", doi="11.1/x")
+    paper = make.PaperFactory(arxiv_id="not an id", doi="11.1/x")
     with pytest.raises(ValidationError) as error:
         paper.full_clean()
     assert set(error.value.message_dict) == {"arxiv_id", "doi"}
@@ -91,30 +89,32 @@ def test_paper_arxiv_and_doi_are_checked():
 
 
 def test_paper_talk_must_be_of_the_same_event():
-    paper = PaperFactory(talk=TalkFactory())
+    paper = make.PaperFactory(talk=make.TalkFactory())
     with pytest.raises(ValidationError) as error:
         paper.full_clean()
     assert "talk" in error.value.message_dict
 
 
 def test_note_defaults_to_private():
-    assert NoteFactory().visibility == "private"
+    assert make.NoteFactory().visibility == "private"
 
 
 def test_note_about_two_things_is_refused_by_the_database():
-    event = EventFactory()
+    event = make.EventFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
-        NoteFactory(event=event, talk=TalkFactory(event=event), booth=BoothFactory(event=event))
+        make.NoteFactory(
+            event=event, talk=make.TalkFactory(event=event), booth=make.BoothFactory(event=event)
+        )
     assert Note.objects.count() == 0
 
 
 def test_note_about_two_things_is_a_validation_error():
-    event = EventFactory()
-    note = NoteFactory.build(
+    event = make.EventFactory()
+    note = make.NoteFactory.build(
         event=event,
         owner=event.owner,
-        talk=TalkFactory(event=event),
-        paper=PaperFactory(event=event),
+        talk=make.TalkFactory(event=event),
+        paper=make.PaperFactory(event=event),
     )
     with pytest.raises(ValidationError) as error:
         note.full_clean()
@@ -124,7 +124,7 @@ def test_note_about_two_things_is_a_validation_error():
 
 
 def test_note_about_another_events_talk_is_a_validation_error():
-    note = NoteFactory.build(event=EventFactory(), talk=TalkFactory())
+    note = make.NoteFactory.build(event=make.EventFactory(), talk=make.TalkFactory())
     note.owner.save()
     with pytest.raises(ValidationError) as error:
         note.full_clean()
@@ -133,19 +133,19 @@ def test_note_about_another_events_talk_is_a_validation_error():
 
 def test_note_body_is_stored_nfc():
     sentence = "벤지오 교수님의 강연은 베이지안 신경망을 다시 보게 만들었다."
-    note = NoteFactory(body=unicodedata.normalize("NFD", sentence))
+    note = make.NoteFactory(body=unicodedata.normalize("NFD", sentence))
     note.refresh_from_db()
     assert note.body == sentence
 
 
 def test_note_str_is_title_or_start_of_body():
-    assert str(NoteFactory(title="Forward-Forward")) == "Forward-Forward"
-    assert str(NoteFactory(title="", body="가" * 100)) == "가" * 59 + "…"
+    assert str(make.NoteFactory(title="Forward-Forward")) == "Forward-Forward"
+    assert str(make.NoteFactory(title="", body="가" * 100)) == "가" * 59 + "…"
 
 
 def test_note_subject_and_url():
-    event = EventFactory()
-    booth = BoothFactory(event=event, organization="Disney")
-    note = NoteFactory(event=event, booth=booth)
+    event = make.EventFactory()
+    booth = make.BoothFactory(event=event, organization="Disney")
+    note = make.NoteFactory(event=event, booth=booth)
     assert note.subject == booth
     assert note.get_absolute_url() == f"/notes/{note.pk}/"

@@ -6,13 +6,7 @@ import markdown
 import pytest
 
 from talks.recap import inline
-from tests.factories import (
-    EventFactory,
-    NoteFactory,
-    StaffMemberFactory,
-    TalkFactory,
-    UserFactory,
-)
+from tests import factories as make
 from tests.sample_journal import assert_nothing_private
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +118,7 @@ def test_admin_recap_of_a_private_event_for_its_owner(client, shared_journal):
 
 
 def test_admin_recap_of_someone_elses_private_event_is_404(client, shared_journal):
-    client.force_login(StaffMemberFactory(username="jiwoo", group="Contributors"))
+    client.force_login(make.StaffMemberFactory(username="jiwoo", group="Contributors"))
 
     url = f"/admin/events/event/{shared_journal['closed'].pk}/recap.md"
 
@@ -142,12 +136,12 @@ def test_inline_text_renders_as_itself_in_markdown():
 
 
 def build_recap(size):
-    owner = UserFactory(username="owner")
-    event = EventFactory(slug="event", owner=owner)
+    owner = make.UserFactory(username="owner")
+    event = make.EventFactory(slug="event", owner=owner)
     for i in range(size):
-        day = EventFactory(slug=f"day-{i}", parent=event, owner=owner)
-        talk = TalkFactory(event=day, start_time=datetime.time(9, i))
-        NoteFactory(event=day, talk=talk, owner=owner, visibility="public")
+        day = make.EventFactory(slug=f"day-{i}", parent=event, owner=owner)
+        talk = make.TalkFactory(event=day, start_time=datetime.time(9, i))
+        make.NoteFactory(event=day, talk=talk, owner=owner, visibility="public")
 
 
 @pytest.mark.parametrize("size", [2, 6])
