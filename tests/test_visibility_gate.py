@@ -65,6 +65,15 @@ ALLOWED = {
     ("confjournal/search/results.py", "speaker.talks.all"): (
         "narrows an already visible_to queryset to records about the speaker's talks"
     ),
+    ("confjournal/search/engine.py", "model.objects.order_by"): (
+        "mentioning: ids of records holding a phrase, used only as pk__in of a gated queryset"
+    ),
+    ("confjournal/search/results.py", "model.objects.order_by"): (
+        "about_speaker/about_topic: ids used only as pk__in of a visible_to queryset"
+    ),
+    ("confjournal/search/results.py", "Tag.objects.filter"): (
+        "named_topics: candidate names, kept only when listed_topics(user) has them"
+    ),
 }
 
 

@@ -88,34 +88,35 @@ def vocabulary(models, phrases):
     phrases = sorted(set(phrases))
     if connection.vendor != "sqlite" or all(len(phrase) >= 3 for phrase in phrases):
         return {}  # words alone: the index finds them, nothing to weigh
+    short = [phrase for phrase in phrases if len(phrase) < 3]
+    wanted = sorted({t for phrase in phrases if len(phrase) >= 3 for t in _trigrams_of(phrase)})
+    # One SELECT a range (the vocabulary is read by its term index), one for the trigrams.
+    selects = [("term >= %s AND term < %s", [p, p + "\U0010ffff"]) for p in short]
+    if wanted:
+        selects.append((f"term IN ({', '.join(['%s'] * len(wanted))})", wanted))
     parts, params = [], []
     for position, model in enumerate(models):
         table = index.vocabulary_table(model)
-        for phrase in phrases:
-            if len(phrase) < 3:
-                condition, values = "term >= %s AND term < %s", [phrase, phrase + "\U0010ffff"]
-            else:
-                trigrams = sorted({phrase[i : i + 3] for i in range(len(phrase) - 2)})
-                condition, values = f"term IN ({', '.join(['%s'] * len(trigrams))})", trigrams
-            parts.append(f"SELECT %s, %s, term, doc FROM {table} WHERE {condition}")
-            params += [position, phrase, *values]
-    found = {}
-    for model in models:
-        for phrase in phrases:
-            found[model, phrase] = [] if len(phrase) < 3 else 0
+        for condition, values in selects:
+            parts.append(f"SELECT %s, term, doc FROM {table} WHERE {condition}")
+            params += [position, *values]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         rows = cursor.fetchall()
-    longest = {}
-    for position, phrase, trigram, records in rows:
-        key = (models[position], phrase)
-        if len(phrase) < 3:
-            found[key].append((trigram, records))
-        else:
-            longest.setdefault(key, []).append(records)
-    for key, counts in longest.items():
-        # Every trigram of the phrase must be there, or nothing holds it.
-        found[key] = min(counts) if len(counts) == len(set(_trigrams_of(key[1]))) else 0
+    counts = {(models[position], trigram): records for position, trigram, records in rows}
+    found = {}
+    for model in models:
+        for phrase in phrases:
+            if len(phrase) < 3:
+                found[model, phrase] = [
+                    (trigram, records)
+                    for (m, trigram), records in counts.items()
+                    if m is model and trigram.startswith(phrase)
+                ]
+            else:
+                # Every trigram of the phrase must be there, or nothing holds it.
+                present = [counts.get((model, t)) for t in _trigrams_of(phrase)]
+                found[model, phrase] = 0 if None in present else min(present)
     return found
 
 
