@@ -24,6 +24,7 @@ from django.db.models import Count, Q
 from django.test import Client
 from django.test.utils import override_settings
 
+from bench.management.commands.bench_pages import commit
 from bench.report import percentile, write_section
 from confjournal.search import engine
 from confjournal.search.results import (
@@ -128,6 +129,7 @@ class Command(BaseCommand):
             "database": connection.vendor,
             "notes": notes,
             "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "commit": commit(),
             "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
             f"{platform.python_version()}",
             "repeat": repeat,
@@ -145,8 +147,9 @@ def render(result):
     lines = [
         f"### The search page on {result['database']}: {result['notes']:,} notes",
         "",
-        f"{result['date']}, {result['machine']}; the whole page in-process (cache off), "
-        f"{result['repeat']} runs after a warm-up; notes counted up to the cap + 1 and "
+        f"{result['date']}, commit {result['commit']}, {result['machine']}; the whole page "
+        f"in-process (cache off), {result['repeat']} runs after a warm-up; notes counted up "
+        "to the cap + 1 and "
         "checked against `icontains`.",
         "",
         "| case | query | notes | anonymous p50 / p95 ms | queries | owner p50 / p95 ms "
