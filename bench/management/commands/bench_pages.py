@@ -32,7 +32,7 @@ from events.models import Event, Tag
 from talks.models import Note, Speaker, Talk
 
 # pretalx 2025.2.2 on this machine (gunicorn, 2 workers, SQLite), the median of its
-# server-rendered schedule and speaker list for the same programme (issue 7).
+# server-rendered schedule and speaker list for the same programme.
 PRETALX_MS = {"event": 567, "speakers": 355}
 PEER_SLUG = "bench-pretalx-neurips22"
 # A page slower than this on its first request is sampled 3 times, so that the
