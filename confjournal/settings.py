@@ -111,6 +111,13 @@ TEMPLATES = [
             ],
         },
     },
+    # Only the rows of long lists (confjournal/core/lists.py says why).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "confjournal.core.lists.environment"},
+    },
 ]
 
 WSGI_APPLICATION = "confjournal.wsgi.application"

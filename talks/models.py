@@ -108,12 +108,14 @@ class TalkQuerySet(VisibleQuerySet):
         return self.filter(attended=True)
 
     def with_speakers(self):
-        return self.prefetch_related(
-            Prefetch(
-                "talk_speakers",
-                queryset=TalkSpeaker.objects.select_related("speaker").order_by("position", "id"),
-            )
-        )
+        """Each talk's speakers in order, as `speaker_list` reads them.
+
+        A list per talk (`to_attr`), not a related manager's queryset per talk, which on
+        a programme of hundreds of talks cost more than the query.
+        """
+        links = TalkSpeaker.objects.select_related("speaker").order_by("position", "id")
+        ordered = Prefetch("talk_speakers", queryset=links, to_attr="speaker_links")
+        return self.prefetch_related(ordered)
 
 
 class Talk(TopicsMixin, models.Model):
@@ -218,8 +220,11 @@ class Talk(TopicsMixin, models.Model):
 
     @property
     def speaker_list(self):
-        """The speakers in their order (uses `with_speakers()` when prefetched)."""
-        return [link.speaker for link in self.talk_speakers.all()]
+        """The speakers in their order (read once by `with_speakers()`, else a query)."""
+        links = getattr(self, "speaker_links", None)
+        if links is None:
+            links = self.talk_speakers.select_related("speaker").order_by("position", "id")
+        return [link.speaker for link in links]
 
     @transaction.atomic
     def set_speakers(self, speakers):

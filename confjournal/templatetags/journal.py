@@ -1,12 +1,9 @@
 """The journal's template filters and tags: Markdown, choice labels, dates, query strings."""
 
-import functools
-
 from django import template
-from django.utils import formats
 from django.utils.http import urlencode
-from django.utils.translation import get_language
 
+from confjournal.core import lists
 from confjournal.core.markup import plain_text, render_markdown
 
 register = template.Library()
@@ -23,31 +20,15 @@ def plain(text):
     return plain_text(text)
 
 
-@functools.lru_cache(maxsize=256)
-def _labels(model, field, language):
-    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
+register.filter("label", lists.label)
+register.filter("day", lists.day)
 
 
-@register.filter
-def label(record, field):
-    """`record.get_<field>_display()`, from a table kept per language.
-
-    Django's own rebuilds and hashes the field's choices on each call:
-    a list of hundreds of records spent most of its time there.
-    """
-    value = getattr(record, field)
-    return _labels(type(record), field, get_language()).get(value, value)
-
-
-@functools.lru_cache(maxsize=4096)
-def _day(value, language):
-    return formats.date_format(value, "DATE_FORMAT")
-
-
-@register.filter
-def day(value):
-    """A date as `|date:"DATE_FORMAT"` writes it, formatted once per date and language."""
-    return _day(value, get_language()) if value else ""
+@register.simple_tag
+def talk_rows(talks, list_event=None, show_event=False, level=3):
+    """Talks in a list (templates/jinja2/talk_rows.html), naming their event when asked or
+    when it is not `list_event` (a day or side event)."""
+    return lists.render_talks(talks, list_event=list_event, show_event=show_event, level=level)
 
 
 @register.simple_tag(takes_context=True)
