@@ -207,6 +207,17 @@ def test_public_pages_never_show_private_things(client, journal):
         assert "defence-secret" not in html, url
 
 
+def test_flags_are_images_not_emoji(client, journal):
+    """A flag is a picture from django-countries beside the country's name, never a pair of
+    regional-indicator characters that only an emoji font draws."""
+    for url in ["/", "/events/", "/events/neurips-2022/", "/stats/"]:
+        html = page(client, url)
+        assert not any(0x1F1E6 <= ord(char) <= 0x1F1FF for char in html), url
+    html = page(client, "/events/")
+    assert '<img class="flag" src="/static/flags/us.gif" alt="" width="16" height="11">' in html
+    assert "New Orleans, United States of America" in html
+
+
 def test_talk_list_and_detail(client, journal):
     html = page(client, "/talks/")
     assert "The Forward-Forward Algorithm" in html and "헤비안 러닝 패널" in html

@@ -167,7 +167,7 @@ def test_stats_page_draws_each_chart_with_title_description_and_table(client, jo
     for link in (
         '<th scope="row"><a href="/events/?year=2022">2022</a></th><td>2</td>',
         '<th scope="row">2020</th><td>0</td>',
-        '<th scope="row"><a href="/events/?country=KR">🇰🇷 South Korea</a></th>',
+        '<th scope="row"><a href="/events/?country=KR">South Korea</a></th>',
         '<th scope="row"><a href="/events/?kind=forum">Forum</a></th>',
         '<th scope="row"><a href="/speakers/bengio/">Yoshua Bengio</a></th>',
         '<th scope="row"><a href="/topics/pruning/">pruning</a></th>',
@@ -192,7 +192,7 @@ def test_stats_tables_equal_the_database_for_a_visitor(client, journal):
         "2023": 1,
     }
     assert {k: v for k, v in body(found["Events per year"]).items() if v} == per_year
-    assert body(found["Countries"]) == {"🇺🇸 United States of America": 3, "🇰🇷 South Korea": 1}
+    assert body(found["Countries"]) == {"United States of America": 3, "South Korea": 1}
     # The city's country by its name, not its code.
     assert body(found["Cities"]) == {
         "New Orleans, United States of America": 3,
@@ -249,7 +249,7 @@ def test_stats_show_the_owner_their_private_records(client, journal):
 def test_stats_page_in_korean(client, journal):
     html = client.get("/stats/", headers={"accept-language": "ko"}).content.decode()
     assert '<html lang="ko">' in html
-    assert "🇰🇷" in html
+    assert "대한민국" in html
     # The cities' countries named in Korean (django-countries' catalogue).
     assert body(tables(html)["도시"]) == {
         "New Orleans, 미국": 3,

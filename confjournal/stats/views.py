@@ -222,9 +222,8 @@ class HeatMap(Drawn):
 
 
 def country_label(code):
-    name = countries.name(code) or code
-    flag = "".join(chr(0x1F1E6 + ord(c) - ord("A")) for c in code.upper() if "A" <= c <= "Z")
-    return f"{flag} {name}" if len(flag) == 2 else name
+    """The country's name in the active language (no emoji flag: it needs a font)."""
+    return countries.name(code) or code
 
 
 def city_label(city, code):
