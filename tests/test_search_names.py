@@ -81,6 +81,14 @@ def test_a_name_in_english_finds_a_note_that_writes_it_in_korean(client, db):
     assert "조경현" in section(html, "People")
 
 
+def test_a_name_with_accented_capitals_is_found_in_any_case(client, db):
+    """SQLite's LIKE folds ASCII only: `élise` still names Élise Durand."""
+    event = make.EventFactory()
+    make.TalkFactory(event=event, speakers=[make.SpeakerFactory(name="Élise Durand")])
+    html = client.get("/search/", {"q": "élise"}).content.decode()
+    assert "Élise Durand" in section(html, "People")
+
+
 def test_a_name_never_pulls_in_a_private_note(client, bengio):
     assert bengio["secret"].pk not in found(client, "벤지오", "note")
     owner = Client()

@@ -161,13 +161,13 @@ def _fts_select(model, terms, vocab):
     # The most records the words can be in, by the index's own count of their trigrams.
     bound = min((vocab[model, term] for term in long), default=None) if short else None
 
-    def indexed(term):
-        if len(term) >= 3 or bound is None or _folds_beyond_ascii(term):
+    def looked_up(term):
+        if len(term) >= 3 or bound is None or folds_beyond_ascii(term):
             return True  # (LIKE folds ASCII letters only)
         return sum(records for _trigram, records in _known(model, term, vocab)) < bound
 
-    tested = [term for term in terms if not indexed(term)]
-    indexed = [term for term in terms if term not in tested]
+    indexed = [term for term in terms if looked_up(term)]
+    tested = [term for term in terms if term not in indexed]
     parts = [_part(model, term, vocab) for term in indexed]
     if None in parts:
         return None
@@ -231,7 +231,8 @@ def _like(term):
     return "%" + re.sub(r"([\\%_])", r"\\\1", term) + "%"
 
 
-def _folds_beyond_ascii(term):
+def folds_beyond_ascii(term):
+    """Whether `term` has a cased letter outside ASCII, which SQLite's LIKE does not fold."""
     return any(not char.isascii() and char.upper() != char.lower() for char in term)
 
 
@@ -248,7 +249,7 @@ def newest(gate, terms, start, stop, vocab=None):
     fts, table = index.fts_table(model), model._meta.db_table
     tests, params = [], []
     for term in terms:
-        if _folds_beyond_ascii(term):
+        if folds_beyond_ascii(term):
             # LIKE folds ASCII letters only: ask the FTS5 table about this row.
             part = _part(model, term, vocab or {})
             if part is None:

@@ -98,10 +98,16 @@ def named_people(user, terms):
     long_terms = [term for term in terms if len(term) >= 2]
     if not long_terms:
         return {}
+    # The database narrows by the terms its LIKE can fold (ASCII letters, Hangul); a term
+    # with other cased letters (é, Ü) is compared folded, below, with every speaker.
     query = Q()
     for term in long_terms:
+        if engine.folds_beyond_ascii(term):
+            query = Q()
+            break
         query |= Q(name__icontains=term) | Q(aliases__icontains=term)
-    candidates = list(Speaker.objects.visible_to(user).filter(query).order_by("name", "pk"))
+    speakers = Speaker.objects.visible_to(user).filter(query).order_by("name", "pk")
+    candidates = list(speakers)
     holders = {
         term: [s for s in candidates if any(term in engine.fold(x) for x in spellings(s))]
         for term in long_terms
@@ -194,7 +200,8 @@ class Search:
             phrases += [engine.fold(spelling) for spelling in spellings(speaker)]
         if criteria.topic is not None:
             phrases.append(engine.fold(criteria.topic.name))
-        self.vocab = engine.vocabulary(searchable_models(), phrases)
+        models = [model_of(criteria.kind)] if criteria.kind else searchable_models()
+        self.vocab = engine.vocabulary(models, phrases)
 
     def speakers(self):
         named = {s.pk: s for found in self.criteria.people.values() for s in found}
