@@ -8,6 +8,7 @@ from confjournal.core.admin_access import (
     KeepOthersRecordsMixin,
     VisibleRecordsMixin,
 )
+from confjournal.core.admin_inputs import RowLimitMixin
 from events.models import Booth, Event, Photo, Tag
 from events.photo_forms import OwnPhotosFormSet, PhotoForm, save_photo_form
 
@@ -101,6 +102,7 @@ class BoothInline(
 
 @admin.register(Event)
 class EventAdmin(
+    RowLimitMixin,
     OwnerFromRequestMixin,
     KeepOthersRecordsMixin,
     VisibleRecordsMixin,

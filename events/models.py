@@ -344,7 +344,7 @@ class BoothQuerySet(VisibleQuerySet):
 
 
 class Booth(TopicsMixin, models.Model):
-    """A stand visited at an event's expo hall: who, what they showed, what they gave."""
+    """A stand or a poster seen at an event: who, what they showed, what they gave."""
 
     # What search reads, in this order (confjournal/search/).
     search_fields = ("organization", "location", "showcase", "swag")
@@ -356,6 +356,7 @@ class Booth(TopicsMixin, models.Model):
         GOVERNMENT = "government", _("Government")
         COMMUNITY = "community", _("Community")
         RECRUITING = "recruiting", _("Recruiting")
+        POSTER = "poster", _("Poster")
         OTHER = "other", _("Other")
 
     event = models.ForeignKey(

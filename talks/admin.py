@@ -19,6 +19,7 @@ from confjournal.core.admin_access import (
 )
 from confjournal.core.admin_inputs import (
     BoundedModelMultipleChoiceField,
+    RowLimitMixin,
     TolerantAutocompleteSelect,
     TolerantAutocompleteSelectMultiple,
 )
@@ -194,6 +195,7 @@ class TalkInline(
         "tags",
     ]
     show_change_link = True
+    radio_fields = {"rating": admin.HORIZONTAL}
 
     def get_fields(self, request, obj=None):
         return self.layout
@@ -306,6 +308,7 @@ class DateBarUnderAnEventMixin:
 
 @admin.register(Talk)
 class TalkAdmin(
+    RowLimitMixin,
     DateBarUnderAnEventMixin,
     SpeakersFieldMixin,
     KeepOthersRecordsMixin,
@@ -341,6 +344,7 @@ class TalkAdmin(
     ]
     date_hierarchy = "date"
     autocomplete_fields = ["event", "photos"]
+    radio_fields = {"rating": admin.HORIZONTAL}
     layout = [
         (None, {"fields": ["event", "title", "kind", "speakers"]}),
         (_("When and where"), {"fields": [("date", "start_time", "end_time"), "room"]}),

@@ -162,7 +162,14 @@ class Talk(TopicsMixin, models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
-        help_text=_("1 to 5."),
+        choices=[
+            (1, _("1 · not for me")),
+            (2, _("2 · so-so")),
+            (3, _("3 · good")),
+            (4, _("4 · very good")),
+            (5, _("5 · a highlight")),
+        ],
+        help_text=_("How much the talk gave you, 1 to 5."),
     )
     is_mine = models.BooleanField(_("I gave this talk"), default=False)
     attended = models.BooleanField(

@@ -145,7 +145,7 @@ def test_admin_event_change_page_shows_speakers_in_their_order(admin_client, spe
     [
         ({"end_date": "2022-11-01"}, "The end date cannot be before the start date."),
         ({"slug": "taken"}, "Event with this Slug already exists."),
-        ({"talks-0-rating": "9"}, "Ensure this value is less than or equal to 5."),
+        ({"talks-0-rating": "9"}, "Select a valid choice. 9 is not one of the available choices."),
         ({"talks-1-date": "2023-01-01"}, "The date must fall within the event&#x27;s dates."),
         ({"tags": "x" * 10000}, "A tag can be at most 100 characters long."),
         ({"booths-0-organization": ""}, "This field is required."),

@@ -508,7 +508,7 @@ def test_admin_header_has_the_language_switcher(db):
     response = browser.post(form.form["action"], {"next": page, "language": "ko"})
     assert response.status_code == 302 and response["Location"] == page
     html = browser.get(page, **EN).content.decode()
-    assert '<html lang="ko"' in html and "사이트 관리" in html
+    assert '<html lang="ko"' in html and "<title>행사 추가 | ConfJournal</title>" in html
     back = switcher_form(html)
     assert back.labels[back.form["aria-labelledby"]] == "언어" and set(back.buttons) == {"en"}
 
@@ -516,7 +516,7 @@ def test_admin_header_has_the_language_switcher(db):
 def test_admin_is_korean(client, korean_journal):
     client.force_login(make.StaffFactory(username="편집자"))
     index = client.get(reverse("admin:index"), **KO).content.decode()
-    assert "사이트 관리" in index and "발표, 논문, 메모" in index
+    assert "내 저널" in index and "발표, 논문, 메모" in index
     assert "접속 시도" in index  # django-axes ships no Korean: confjournal/third_party_strings.py
     add = client.get(reverse("admin:events_event_add"), **KO).content.decode()
     for text in ("행사 추가", "장소", "나의 참여", "시작일", "페이지 주소의 일부입니다", "학회"):

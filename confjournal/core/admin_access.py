@@ -11,7 +11,7 @@ from django.db import router
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from confjournal.core.admin_inputs import TolerantAutocompleteMixin
+from confjournal.core.admin_inputs import PhoneInputsMixin, TolerantAutocompleteMixin
 
 
 class MissingIs404Mixin:
@@ -28,7 +28,7 @@ class MissingIs404Mixin:
         return obj
 
 
-class VisibleRecordsMixin(MissingIs404Mixin, TolerantAutocompleteMixin):
+class VisibleRecordsMixin(MissingIs404Mixin, TolerantAutocompleteMixin, PhoneInputsMixin):
     """The admin reaches journal records as the site does: through `visible_to`.
 
     Staff edit shared records by model permission, but another user's private

@@ -1,13 +1,74 @@
-"""Admin forms that take any input: what a crafted post holds is a form error, never a 500.
+"""Admin inputs: what a crafted post holds is a form error, never a 500, and what a phone
+can enter is accepted.
 
 Django's autocomplete widgets and many-to-many choice fields look posted ids
-up in the database before checking them; these versions check first.
+up in the database before checking them; these versions check first. Dates and
+times are the browser's own inputs (a phone shows its date and time pickers), and a
+typed date may be written year first as Koreans write it: 2023.07.13, 2023. 7. 13.
 """
+
+import datetime
+import re
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
-from django.db import connections, router
+from django.core.exceptions import BadRequest, ValidationError
+from django.db import connections, models, router
+from django.utils.translation import gettext_lazy as _
+
+# Year, month, day in that order, with -, /, . or 년 월 일 between (and spaces).
+YEAR_FIRST = re.compile(r"(\d{4})\s*(?:[-/.]|년)\s*(\d{1,2})\s*(?:[-/.]|월)\s*(\d{1,2})\s*[.일]?")
+
+
+class YearFirstDateField(forms.DateField):
+    """A date typed year first: 2023-07-13, 2023.07.13, 2023. 7. 13., 2023/7/13, 2023년 7월 13일."""
+
+    default_error_messages = {
+        "invalid": _("Enter a date as 2023-07-13 (2023.07.13 and 2023. 7. 13. work too)."),
+    }
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            match = YEAR_FIRST.fullmatch(value.strip())
+            if match:
+                try:
+                    return datetime.date(*map(int, match.groups()))
+                except ValueError:
+                    raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return super().to_python(value)
+
+
+class NativeDateInput(forms.DateInput):
+    """The browser's date input: a phone opens its date picker."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class NativeTimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+class NativeDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class PhoneInputsMixin:
+    """A ModelAdmin or inline whose dates and times use the browser's own inputs."""
+
+    formfield_overrides = {
+        models.DateField: {"form_class": YearFirstDateField, "widget": NativeDateInput},
+        models.TimeField: {"widget": NativeTimeInput},
+        models.DateTimeField: {"form_class": forms.DateTimeField, "widget": NativeDateTimeInput},
+    }
 
 
 def usable_id(field, value, using):
@@ -109,3 +170,32 @@ class TolerantAutocompleteMixin:
             )
         kwargs.setdefault("form_class", BoundedModelMultipleChoiceField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class RowLimitMixin:
+    """A ModelAdmin that refuses a post announcing more rows than a form can hold.
+
+    A formset builds and checks as many forms as its posted TOTAL_FORMS says (Django
+    caps it at 2,000 per formset): a crafted post made the event page run for minutes
+    inside its transaction, holding SQLite's write lock. Here such a post is a 400
+    before anything is read or written.
+    """
+
+    max_rows = 500
+
+    def _refuse_too_many_rows(self, request):
+        if request.method != "POST":
+            return
+        for key, value in request.POST.items():
+            if key.endswith("-TOTAL_FORMS") and not (
+                value.isdigit() and int(value) <= self.max_rows
+            ):
+                raise BadRequest(f"{key} must be a number of rows up to {self.max_rows}.")
+
+    def changeform_view(self, request, *args, **kwargs):
+        self._refuse_too_many_rows(request)
+        return super().changeform_view(request, *args, **kwargs)
+
+    def changelist_view(self, request, *args, **kwargs):
+        self._refuse_too_many_rows(request)
+        return super().changelist_view(request, *args, **kwargs)
