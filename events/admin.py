@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +10,7 @@ from confjournal.core.admin_access import (
     KeepOthersRecordsMixin,
     VisibleRecordsMixin,
 )
-from confjournal.core.admin_inputs import RowLimitMixin
+from confjournal.core.admin_inputs import RowLimitMixin, suggest_visibility
 from events.models import Booth, Event, Photo, Tag
 from events.photo_forms import OwnPhotosFormSet, PhotoForm, save_photo_form
 
@@ -152,6 +154,48 @@ class EventAdmin(
     ]
     inlines = [BoothInline]
     save_on_top = True
+    # What a day or side event takes from its parent when added from it (?parent=<pk>).
+    inherited = [
+        "kind", "series", "venue", "city", "country", "time_zone", "attendance", "role",
+        "organizer", "visibility",
+    ]  # fmt: skip
+
+    def get_changeform_initial_data(self, request):
+        """Django's GET prefill; with ?parent=<pk> of an event the user may see, the form
+        starts as a day or side event of it, on the first of its days without one."""
+        initial = super().get_changeform_initial_data(request)
+        parent = self._parent_from(request)
+        if parent is None:
+            initial.pop("parent", None)
+            return initial
+        for name in self.inherited:
+            initial.setdefault(name, getattr(parent, name))
+        taken = set(parent.children.values_list("start_date", flat=True))
+        day = parent.start_date
+        while day in taken and day < parent.end_date:
+            day += datetime.timedelta(days=1)
+        initial.setdefault("start_date", day)
+        initial.setdefault("end_date", day)
+        return initial
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        parent = obj.parent if obj is not None else self._parent_from(request)
+        if parent is not None:
+            # A phone's date picker opens on the parent's days and offers only those.
+            for name in ("start_date", "end_date"):
+                if name in form.base_fields:
+                    form.base_fields[name].widget.attrs.update(
+                        min=parent.start_date.isoformat(), max=parent.end_date.isoformat()
+                    )
+        return form
+
+    def _parent_from(self, request):
+        pk = request.GET.get("parent", "")
+        if not pk.isdigit() or len(pk) > 18:
+            return None
+        events = Event.objects.visible_to(request.user).filter(parent__isnull=True)
+        return events.filter(pk=int(pk)).first()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "cover_photo":
@@ -220,6 +264,12 @@ class PhotoInline(OwnPhotosMixin, VisibleRecordsMixin, admin.TabularInline):
     @admin.display(description=_("photo"))
     def preview(self, obj):
         return photo_preview(obj if obj and obj.pk else None)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        visibility = formset.form.base_fields.get("visibility")
+        suggest_visibility(visibility, Photo, request.user, obj.pk if obj else None)
+        return formset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "booth":

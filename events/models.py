@@ -124,6 +124,19 @@ class EventQuerySet(VisibleQuerySet):
     def roots(self):
         return self.filter(parent__isnull=True)
 
+    def latest_for(self, user, today):
+        """The event `user` is most likely writing about: the one of theirs in progress
+        (a day before its conference), else the last one that began, else the newest."""
+        own = self.filter(owner=user.pk)
+        begun = own.filter(start_date__lte=today).order_by(
+            "-start_date", F("parent").asc(nulls_last=True), "-pk"
+        )
+        return (
+            begun.filter(end_date__gte=today).first()
+            or begun.first()
+            or own.order_by("-created_at", "-pk").first()
+        )
+
     def with_counts(self, user):
         """Annotate `talk_count`, `paper_count`, `booth_count`, `note_count`.
 
@@ -312,6 +325,24 @@ class Event(TopicsMixin, models.Model):
             if self.parent.parent_id is not None:
                 raise ValidationError(
                     {"parent": _("Pick a top-level event: days and side events nest one level.")}
+                )
+            parent = self.parent
+            if (
+                self.start_date
+                and self.end_date
+                and (self.start_date < parent.start_date or self.end_date > parent.end_date)
+            ):
+                raise ValidationError(
+                    {
+                        "start_date": _(
+                            "A day or side event falls within %(parent)s: %(start)s to %(end)s."
+                        )
+                        % {
+                            "parent": parent.name,
+                            "start": parent.start_date.isoformat(),
+                            "end": parent.end_date.isoformat(),
+                        }
+                    }
                 )
             if self.pk is not None and self.children.exists():
                 raise ValidationError(

@@ -6,8 +6,9 @@ under the event, beside the booths and photos, so that `events` never imports `t
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Exists, F, OuterRef, Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.forms.models import BaseInlineFormSet
+from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -19,12 +20,16 @@ from confjournal.core.admin_access import (
 )
 from confjournal.core.admin_inputs import (
     BoundedModelMultipleChoiceField,
+    ReturnToNextMixin,
     RowLimitMixin,
     TolerantAutocompleteSelect,
     TolerantAutocompleteSelectMultiple,
+    suggest_visibility,
 )
-from confjournal.core.visibility import sees_everything
+from confjournal.core.text import nfc
+from confjournal.core.visibility import Visibility, sees_everything
 from events import admin as events_admin
+from events.models import Event
 from talks.models import Note, Paper, Speaker, Talk, TalkSpeaker
 
 
@@ -69,8 +74,98 @@ class OrderedAutocompleteSelectMultiple(TolerantAutocompleteSelectMultiple):
         return groups
 
 
-class TalkForm(forms.ModelForm):
-    """A talk with its speakers in order: the order in which they were picked."""
+class NoteAboutItForm(forms.ModelForm):
+    """A talk, paper or booth form with a note about it, saved with it in the same post:
+    no saving first to have something to point the note at.
+
+    The admin calls `save_note(user)` once the record is saved; an empty note is none.
+    """
+
+    note = forms.CharField(
+        label=_("My note about it"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Saved as a note of yours about this; Markdown."),
+    )
+    note_visibility = forms.ChoiceField(
+        label=_("note visibility"),
+        choices=Visibility.choices,
+        initial=Visibility.PRIVATE,
+        required=False,  # a post without it: the initial choice
+    )
+
+    def save_note(self, user):
+        body = (self.cleaned_data.get("note") or "").strip()
+        if not body or self.instance.pk is None:
+            return None
+        about = self._meta.model._meta.model_name
+        visibility = (
+            self.cleaned_data.get("note_visibility") or self.fields["note_visibility"].initial
+        )
+        return Note.objects.create(
+            event_id=self.instance.event_id,
+            owner=user,
+            body=body,
+            visibility=visibility,
+            **{about: self.instance},
+        )
+
+
+class NoteAboutItAdminMixin:
+    """An admin (or inline) whose form is a NoteAboutItForm: the form learns who is
+    writing, the note's visibility starts as the user's last choice at the event, and
+    the note is saved once the record is (`save_related`; inlines: the event's
+    `save_formset`)."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        event = obj.event_id if obj is not None else request.GET.get("event")
+        return self._for_writer(form, request, event)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        self._for_writer(formset.form, request, obj.pk if obj is not None else None)
+        return formset
+
+    def _for_writer(self, form, request, event):
+        form.user = request.user
+        suggest_visibility(form.base_fields.get("note_visibility"), Note, request.user, event)
+        return form
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if isinstance(form, NoteAboutItForm):  # not the list's tick boxes
+            form.save_note(request.user)
+
+
+def speaker_called(name, user):
+    """The speaker `user` may pick whose name or other spelling is `name` (NFC, case and
+    spaces folded), or a new one."""
+    name = " ".join(nfc(name).split())[: Speaker._meta.get_field("name").max_length]
+    folded = name.casefold()
+    for speaker in speakers_for(user).filter(Q(name__icontains=name) | Q(aliases__icontains=name)):
+        if folded in {" ".join(s.split()).casefold() for s in [speaker.name, *speaker.alias_list]}:
+            return speaker
+    speaker = Speaker(name=name)
+    speaker.clean()  # its slug
+    speaker.save()
+    return speaker
+
+
+class TalkForm(NoteAboutItForm):
+    """A talk with its speakers in order (the order in which they were picked, then the
+    new ones typed by name) and a note about it."""
+
+    user = None  # who is writing: set by the admin (NoteAboutItAdminMixin)
+    new_speakers = forms.CharField(
+        label=_("New speakers"),
+        required=False,
+        max_length=1000,
+        help_text=_(
+            "Names not in the list yet, separated by commas: each becomes a speaker "
+            "(or is found, if already there under that name or another spelling)."
+        ),
+    )
 
     class Meta:
         model = Talk
@@ -95,9 +190,17 @@ class TalkForm(forms.ModelForm):
         ordered = [chosen.pop(pk) for pk in submitted if pk in chosen]
         return ordered + list(chosen.values())
 
+    def _new_speakers(self):
+        typed = self.cleaned_data.get("new_speakers") or ""
+        names = [name.strip() for name in typed.replace("、", ",").split(",") if name.strip()]
+        return [speaker_called(name, self.user) for name in dict.fromkeys(names)]
+
     def _save_m2m(self):
         # Speakers go through TalkSpeaker with a position; the rest as usual.
         speakers = self._ordered_speakers() if "speakers" in self.cleaned_data else None
+        new = self._new_speakers()
+        if new:
+            speakers = [*(speakers or list(self.instance.speakers.all())), *new]
         self.cleaned_data.pop("speakers", None)
         super()._save_m2m()
         if speakers is not None:
@@ -177,6 +280,7 @@ class EventChildInlineMixin:
 
 
 class TalkInline(
+    NoteAboutItAdminMixin,
     events_admin.CappedInlineMixin,
     SpeakersFieldMixin,
     KeepOthersRecordsInlineMixin,
@@ -189,16 +293,24 @@ class TalkInline(
         "title",
         "kind",
         "speakers",
+        "new_speakers",
         ("date", "start_time", "end_time"),
         "room",
         ("rating", "is_mine", "attended"),
         "tags",
+        ("note", "note_visibility"),
     ]
     show_change_link = True
     radio_fields = {"rating": admin.HORIZONTAL}
 
     def get_fields(self, request, obj=None):
         return self.layout
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None and "date" in formset.form.base_fields:
+            formset.form.base_fields["date"].initial = obj.start_date  # a new row's date
+        return formset
 
     def get_queryset(self, request):
         # Each row's speakers in order (with the speaker, for the autocomplete's chosen
@@ -214,6 +326,7 @@ class TalkInline(
 
 
 class PaperInline(
+    NoteAboutItAdminMixin,
     events_admin.CappedInlineMixin,
     EventChildInlineMixin,
     KeepOthersRecordsInlineMixin,
@@ -222,7 +335,11 @@ class PaperInline(
 ):
     model = Paper
     extra = 0
-    fields = ["title", "authors", "presentation", "session", "url", "is_mine", "talk", "tags"]
+    form = NoteAboutItForm
+    fields = [
+        "title", "authors", "presentation", "session", "url", "is_mine", "talk", "tags",
+        ("note", "note_visibility"),
+    ]  # fmt: skip
     show_change_link = True
 
     def get_queryset(self, request):
@@ -253,6 +370,12 @@ class NoteInline(
     extra = 0
     fields = ["title", "body", ("talk", "paper", "booth"), "visibility", "tags"]
     show_change_link = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        visibility = formset.form.base_fields.get("visibility")
+        suggest_visibility(visibility, Note, request.user, obj.pk if obj else None)
+        return formset
 
     def get_queryset(self, request):
         notes = super().get_queryset(request).prefetch_related("tags")  # not a query per row
@@ -308,6 +431,8 @@ class DateBarUnderAnEventMixin:
 
 @admin.register(Talk)
 class TalkAdmin(
+    NoteAboutItAdminMixin,
+    ReturnToNextMixin,
     RowLimitMixin,
     DateBarUnderAnEventMixin,
     SpeakersFieldMixin,
@@ -346,14 +471,23 @@ class TalkAdmin(
     autocomplete_fields = ["event", "photos"]
     radio_fields = {"rating": admin.HORIZONTAL}
     layout = [
-        (None, {"fields": ["event", "title", "kind", "speakers"]}),
+        (None, {"fields": ["event", "title", "kind", "speakers", "new_speakers"]}),
         (_("When and where"), {"fields": [("date", "start_time", "end_time"), "room"]}),
+        (_("Me"), {"fields": ["rating", "is_mine", "attended", "note", "note_visibility"]}),
         (_("Content"), {"fields": ["abstract", "slides_url", "video_url", "tags", "photos"]}),
-        (_("Me"), {"fields": ["rating", "is_mine", "attended"]}),
     ]
 
     def get_fieldsets(self, request, obj=None):
         return self.layout
+
+    def get_changeform_initial_data(self, request):
+        """?event=<pk> (the event page's "Add a talk") fills in the event and its first day."""
+        initial = super().get_changeform_initial_data(request)
+        pk = request.GET.get("event", "")
+        if pk.isdigit() and len(pk) <= 18 and "date" not in initial:
+            event = Event.objects.visible_to(request.user).filter(pk=int(pk))
+            initial["date"] = event.values_list("start_date", flat=True).first()
+        return initial
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_speakers()
@@ -384,12 +518,15 @@ class TalkAdmin(
 
 @admin.register(Paper)
 class PaperAdmin(
+    NoteAboutItAdminMixin,
+    ReturnToNextMixin,
     DateBarUnderAnEventMixin,
     KeepOthersRecordsMixin,
     VisibleRecordsMixin,
     events_admin.TagListMixin,
     admin.ModelAdmin,
 ):
+    form = NoteAboutItForm
     list_display = ["title", "event", "presentation", "session", "is_mine", "tag_list"]
     list_select_related = ["event"]
     list_filter = ["presentation", "is_mine"]
@@ -400,6 +537,7 @@ class PaperAdmin(
 
 @admin.register(Note)
 class NoteAdmin(
+    ReturnToNextMixin,
     events_admin.OwnerFromRequestMixin,
     VisibleRecordsMixin,
     events_admin.TagListMixin,
@@ -425,6 +563,41 @@ class NoteAdmin(
         "owner",
         ("created_at", "updated_at"),
     ]
+
+    def get_changeform_initial_data(self, request):
+        """A quick note: ?event=, ?talk=, ?paper= or ?booth= fill it in; with none, the
+        event is the one the user is at (or was at last)."""
+        initial = super().get_changeform_initial_data(request)
+        event = self._event_written_about(request)
+        if event is not None:
+            initial["event"] = event
+        return initial
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None:
+            field = form.base_fields.get("visibility")
+            suggest_visibility(field, Note, request.user, self._event_written_about(request))
+        return form
+
+    def _event_written_about(self, request):
+        """The id of the event a new note is about, from the address or the calendar
+        (read once a request: the initial data and the form both ask)."""
+        if not hasattr(request, "note_event"):
+            request.note_event = self._find_event_written_about(request)
+        return request.note_event
+
+    def _find_event_written_about(self, request):
+        for name in ("talk", "paper", "booth"):
+            pk = request.GET.get(name, "")
+            if pk.isdigit() and len(pk) <= 18 and not request.GET.get("event"):
+                related = Note._meta.get_field(name).related_model
+                found = related.objects.visible_to(request.user).filter(pk=int(pk))
+                return found.values_list("event_id", flat=True).first()
+        if "event" in request.GET:
+            return request.GET["event"]
+        event = Event.objects.visible_to(request.user).latest_for(request.user, localdate())
+        return event.pk if event else None
 
     def get_queryset(self, request):
         # Notes are not shared records: staff see their own, even public ones

@@ -217,7 +217,9 @@ def test_admin_note_owner_comes_from_the_request(admin_client, admin_user):
 
 
 def test_admin_sub_event_picks_parent_by_autocomplete(admin_client):
-    forum = EventFactory(name="Samsung AI Forum 2022", slug="saif-2022")
+    forum = EventFactory(
+        name="Samsung AI Forum 2022", slug="saif-2022", start_date=datetime.date(2022, 11, 8)
+    )
     html = admin_client.get("/admin/events/event/add/").content.decode()
     assert 'data-model-name="event"' in html and "admin-autocomplete" in html
     response = admin_client.get(

@@ -2,11 +2,15 @@
 announce, the admin's own name, and what the forms offer."""
 
 import datetime
+import re
+from urllib.parse import urlencode
 
 import pytest
+from django.test import Client
+from django.utils import timezone
 
 from events.models import Booth, Event
-from talks.models import Talk
+from talks.models import Note, Speaker, Talk
 from tests import factories as make
 from tests.test_admin import event_post, management
 
@@ -115,3 +119,273 @@ def test_a_refused_post_reads_and_writes_nothing_of_the_journal(
         response = admin_client.post("/admin/events/event/add/", post)
     assert response.status_code == 400
     assert all(query["sql"].startswith("SELECT") for query in queries.captured_queries)
+
+
+# --------------------------------------------------------------------------- days
+
+
+@pytest.fixture
+def forum(admin_user):
+    return make.EventFactory(
+        name="Samsung AI Forum 2022",
+        slug="samsung-ai-forum-2022",
+        kind=Event.Kind.FORUM,
+        series="Samsung AI Forum",
+        start_date=datetime.date(2022, 11, 8),
+        end_date=datetime.date(2022, 11, 9),
+        venue="삼성전자 서울R&D캠퍼스",
+        city="서울",
+        country="KR",
+        organizer="삼성전자",
+        time_zone="Asia/Seoul",
+        visibility="public",
+        owner=admin_user,
+    )
+
+
+def field_value(html, name):
+    """The value attribute of the input called `name` (None if it has none)."""
+    match = re.search(rf'<input [^>]*name="{name}"[^>]*>', html)
+    assert match, f"no input {name}"
+    value = re.search(r'value="([^"]*)"', match.group(0))
+    return value and value.group(1)
+
+
+def selected(html, name):
+    select = re.search(rf'<select [^>]*name="{name}".*?</select>', html, re.S).group(0)
+    return re.findall(r'<option value="([^"]*)"[^>]*selected>', select)
+
+
+def test_a_day_added_from_its_parent_starts_filled_in(admin_client, forum):
+    html = admin_client.get(f"/admin/events/event/add/?parent={forum.pk}").content.decode()
+    assert selected(html, "parent") == [str(forum.pk)]
+    assert field_value(html, "series") == "Samsung AI Forum"
+    assert field_value(html, "venue") == "삼성전자 서울R&amp;D캠퍼스"
+    assert field_value(html, "city") == "서울"
+    assert field_value(html, "organizer") == "삼성전자"
+    assert field_value(html, "time_zone") == "Asia/Seoul"
+    assert selected(html, "kind") == ["forum"]
+    assert selected(html, "country") == ["KR"]
+    assert selected(html, "visibility") == ["public"]
+    assert field_value(html, "start_date") == "2022-11-08"
+    assert field_value(html, "end_date") == "2022-11-08"
+    # The phone's date picker offers the forum's days.
+    start = re.search(r'<input [^>]*name="start_date"[^>]*>', html).group(0)
+    assert 'min="2022-11-08"' in start and 'max="2022-11-09"' in start
+
+
+def test_the_next_day_is_the_first_without_one(admin_client, forum):
+    make.EventFactory(
+        parent=forum, start_date=forum.start_date, end_date=forum.start_date, owner=forum.owner
+    )
+    html = admin_client.get(f"/admin/events/event/add/?parent={forum.pk}").content.decode()
+    assert field_value(html, "start_date") == "2022-11-09"
+
+
+def test_a_day_is_saved_under_its_parent_in_one_post(admin_client, forum):
+    post = event_post(
+        name="Day 2 · 코엑스",
+        parent=str(forum.pk),
+        kind="forum",
+        start_date="2022. 11. 9.",
+        end_date="2022.11.09",
+        venue="코엑스",
+        city="서울",
+        visibility="public",
+        tags="",
+    )
+    response = admin_client.post(f"/admin/events/event/add/?parent={forum.pk}", post)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    day = Event.objects.get(name="Day 2 · 코엑스")
+    assert day.parent == forum and day.start_date == datetime.date(2022, 11, 9)
+
+
+def test_a_day_outside_its_parent_says_which_days_are_allowed(admin_client, forum):
+    post = event_post(
+        name="Day 3", parent=str(forum.pk), start_date="2022-11-10", end_date="2022-11-10"
+    )
+    response = admin_client.post("/admin/events/event/add/", post)
+    assert "A day or side event falls within Samsung AI Forum 2022: 2022-11-08 to 2022-11-09." in (
+        response.content.decode()
+    )
+    assert not Event.objects.filter(name="Day 3").exists()
+
+
+@pytest.mark.parametrize("parent", ["abc", "99999999", "1' OR 1=1", "9" * 40])
+def test_a_parent_that_is_no_event_prefills_nothing(admin_client, forum, parent):
+    response = admin_client.get("/admin/events/event/add/", {"parent": parent})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert selected(html, "parent") == [] and field_value(html, "series") is None
+
+
+def test_someone_elses_private_event_is_no_parent_to_prefill_from(client, forum):
+    private = make.EventFactory(name="Their private retreat", visibility="private")
+    client.force_login(make.StaffMemberFactory(username="keeper", group="Editors"))
+    html = client.get(f"/admin/events/event/add/?parent={private.pk}").content.decode()
+    assert "Their private retreat" not in html and selected(html, "parent") == []
+
+
+def test_the_event_page_in_the_admin_offers_to_add_a_day(admin_client, forum):
+    html = admin_client.get(f"/admin/events/event/{forum.pk}/change/").content.decode()
+    assert f'<a href="/admin/events/event/add/?parent={forum.pk}">Add a day or side event</a>' in (
+        html
+    )
+    day = make.EventFactory(
+        parent=forum, start_date=forum.start_date, end_date=forum.start_date, owner=forum.owner
+    )
+    html = admin_client.get(f"/admin/events/event/{day.pk}/change/").content.decode()
+    assert "Add a day or side event" not in html  # days nest one level
+
+
+# --------------------------------------------------------------------------- a talk and a note
+
+
+def test_a_talk_with_a_new_speaker_and_a_note_in_one_post(admin_client, admin_user, forum):
+    bengio = make.SpeakerFactory(name="Yoshua Bengio", aliases="벤지오\n요슈아 벤지오")
+    response = admin_client.post(
+        f"/admin/talks/talk/add/?event={forum.pk}&next=/events/{forum.slug}/",
+        talk_post(
+            forum,
+            title="AI 안전과 과학자의 책임",
+            speakers=[str(bengio.pk)],
+            new_speakers="조경현, 요슈아 벤지오",  # one new, one another spelling of Bengio
+            date="2022.11.08",
+            note="**질문**이 많았다. 조경현 교수님의 답이 인상적.",
+            note_visibility="public",
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert response["Location"] == f"/events/{forum.slug}/"  # back where it was opened
+    talk = Talk.objects.get(title="AI 안전과 과학자의 책임")
+    assert [s.name for s in talk.speaker_list] == ["Yoshua Bengio", "조경현"]
+    assert Speaker.objects.filter(name="조경현").count() == 1
+    note = Note.objects.get(talk=talk)
+    assert (note.event, note.owner, note.visibility) == (forum, admin_user, "public")
+    page = Client().get(f"/events/{forum.slug}/").content.decode()
+    assert "질문" in page and "AI 안전과 과학자의 책임" in page and "조경현" in page
+
+
+def test_a_talk_without_a_note_makes_no_note(admin_client, forum):
+    response = admin_client.post("/admin/talks/talk/add/", talk_post(forum, note="  "))
+    assert response.status_code == 302
+    assert Talk.objects.filter(event=forum).count() == 1 and not Note.objects.exists()
+
+
+def test_rows_of_the_event_page_carry_notes_about_them(admin_client, admin_user, forum):
+    post = event_post(
+        name=forum.name,
+        slug=forum.slug,
+        kind="forum",
+        start_date="2022-11-08",
+        end_date="2022-11-09",
+        **management("talks", 1),
+        **{
+            "talks-0-title": "Hebbian learning today",
+            "talks-0-kind": "keynote",
+            "talks-0-new_speakers": "Sebastian Seung",
+            "talks-0-note": "시냅스 얘기.",
+            "talks-0-note_visibility": "private",
+        },
+        **management("papers", 1),
+        **{"papers-0-title": "Stacked Hebbian", "papers-0-presentation": "poster"},
+        **{"papers-0-note": "포스터 앞 줄이 길었다.", "papers-0-note_visibility": "public"},
+        **management("booths", 1),
+        **{"booths-0-organization": "Rebellions", "booths-0-kind": "startup"},
+        **{"booths-0-note": "NPU 데모.", "booths-0-note_visibility": "public"},
+    )
+    response = admin_client.post(f"/admin/events/event/{forum.pk}/change/", post)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    talk_note = Note.objects.get(talk__title="Hebbian learning today")
+    assert talk_note.visibility == "private" and talk_note.owner == admin_user
+    assert talk_note.talk.speaker_list[0].name == "Sebastian Seung"
+    assert Note.objects.get(paper__title="Stacked Hebbian").body == "포스터 앞 줄이 길었다."
+    assert Note.objects.get(booth__organization="Rebellions").visibility == "public"
+
+
+# --------------------------------------------------------------------------- quick note
+
+
+def test_the_quick_note_starts_at_the_event_in_progress(admin_client, admin_user):
+    today = timezone.localdate()
+    make.EventFactory(
+        name="Last year", start_date=today.replace(year=today.year - 1), owner=admin_user
+    )
+    now = make.EventFactory(
+        name="This week", start_date=today - datetime.timedelta(days=1), owner=admin_user
+    )
+    make.EventFactory(name="Someone else's", start_date=today)  # not the user's
+    html = admin_client.get("/admin/talks/note/add/").content.decode()
+    assert selected(html, "event") == [str(now.pk)]
+    assert "Private until you choose Public: only you can see it." in html
+
+
+def test_a_note_about_a_talk_opened_from_its_page_comes_back_to_it(admin_client, forum):
+    talk = make.TalkFactory(event=forum, title="Keynote")
+    html = admin_client.get(
+        f"/admin/talks/note/add/?talk={talk.pk}&next=/talks/{talk.pk}/"
+    ).content.decode()
+    assert selected(html, "event") == [str(forum.pk)]
+    assert selected(html, "talk") == [str(talk.pk)]
+    response = admin_client.post(
+        f"/admin/talks/note/add/?talk={talk.pk}&next=/talks/{talk.pk}/",
+        {"event": forum.pk, "talk": talk.pk, "body": "좋은 발표", "visibility": "private"},
+    )
+    assert response.status_code == 302 and response["Location"] == f"/talks/{talk.pk}/"
+    assert Note.objects.get().talk == talk
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "javascript:x"])
+def test_a_next_page_elsewhere_is_not_followed(admin_client, forum, target):
+    response = admin_client.post(
+        "/admin/talks/note/add/?" + urlencode({"next": target}),
+        {"event": forum.pk, "body": "메모", "visibility": "private"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/talks/note/"
+
+
+def test_a_new_note_takes_the_visibility_last_chosen_at_the_event(admin_client, admin_user, forum):
+    other = make.EventFactory(owner=admin_user)
+    make.NoteFactory(event=forum, owner=admin_user, visibility="public")
+    make.NoteFactory(event=other, owner=admin_user, visibility="private")
+    html = admin_client.get(f"/admin/talks/note/add/?event={forum.pk}").content.decode()
+    assert selected(html, "visibility") == ["public"]
+    assert "Public, like your last one at this event: anyone can read it." in html
+    html = admin_client.get(f"/admin/talks/note/add/?event={other.pk}").content.decode()
+    assert selected(html, "visibility") == ["private"]
+    assert "Private, like your last one at this event: only you can see it." in html
+    # The event page's new rows (notes, and the note of a new talk) start the same way.
+    html = admin_client.get(f"/admin/events/event/{forum.pk}/change/").content.decode()
+    empty_note = re.search(r'id="notes-empty".*?</fieldset>', html, re.S).group(0)
+    assert selected(empty_note, "notes-__prefix__-visibility") == ["public"]
+    empty_talk = re.search(r'id="talks-empty".*?</fieldset>', html, re.S).group(0)
+    assert selected(empty_talk, "talks-__prefix__-note_visibility") == ["public"]
+    # Someone else's public note there says nothing of this user's choice.
+    make.NoteFactory(event=other, owner=make.UserFactory(), visibility="public")
+    html = admin_client.get(f"/admin/talks/note/add/?event={other.pk}").content.decode()
+    assert selected(html, "visibility") == ["private"]
+
+
+# --------------------------------------------------------------------------- public pages
+
+
+def test_the_journals_writers_find_edit_links_on_public_pages(admin_client, admin_user, forum):
+    talk = make.TalkFactory(event=forum, title="Keynote")
+    note = make.NoteFactory(event=forum, owner=admin_user, visibility="public")
+    html = admin_client.get(f"/events/{forum.slug}/").content.decode()
+    assert f'href="/admin/events/event/{forum.pk}/change/">Edit event</a>' in html
+    note_form = f"/admin/talks/note/add/?event={forum.pk}&amp;next=/events/{forum.slug}/"
+    assert f'href="{note_form}">Write a note</a>' in html
+    assert f'href="/admin/events/event/add/?parent={forum.pk}">Add a day or side event</a>' in html
+    html = admin_client.get(talk.get_absolute_url()).content.decode()
+    assert f'href="/admin/talks/talk/{talk.pk}/change/">Edit</a>' in html
+    assert f"?event={forum.pk}&amp;talk={talk.pk}&amp;next=" in html
+    html = admin_client.get(note.get_absolute_url()).content.decode()
+    assert f'href="/admin/talks/note/{note.pk}/change/">Edit</a>' in html
+
+
+def test_visitors_find_no_edit_links(client, forum):
+    talk = make.TalkFactory(event=forum, title="Keynote")
+    for url in (f"/events/{forum.slug}/", talk.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert "/admin/" not in html.replace('href="/admin/login/"', ""), url

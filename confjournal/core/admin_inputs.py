@@ -1,5 +1,5 @@
-"""Admin inputs: what a crafted post holds is a form error, never a 500, and what a phone
-can enter is accepted.
+"""Admin inputs: what a crafted post holds is a form error, never a 500; what a phone can
+enter is accepted; a form says what it will do and goes back where it was opened from.
 
 Django's autocomplete widgets and many-to-many choice fields look posted ids
 up in the database before checking them; these versions check first. Dates and
@@ -11,9 +11,12 @@ import datetime
 import re
 
 from django import forms
+from django.contrib import messages
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import BadRequest, ValidationError
 from django.db import connections, models, router
+from django.http import HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 # Year, month, day in that order, with -, /, . or 년 월 일 between (and spaces).
@@ -199,3 +202,60 @@ class RowLimitMixin:
     def changelist_view(self, request, *args, **kwargs):
         self._refuse_too_many_rows(request)
         return super().changelist_view(request, *args, **kwargs)
+
+
+class ReturnToNextMixin:
+    """A ModelAdmin whose add and change forms, opened with ?next=<page of this site>,
+    go back to that page when saved (a note written from the event page returns there).
+
+    The form posts to its own address, so `next` is in the query string of the post too.
+    "Save and add another" and "Save and continue" keep their usual ways.
+    """
+
+    def _next_page(self, request):
+        target = request.GET.get("next", "")
+        chosen_other = {"_addanother", "_continue", "_saveasnew", "_popup"} & set(request.POST)
+        safe = url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        return target if target and safe and not chosen_other else None
+
+    def response_add(self, request, obj, post_url_continue=None):
+        target = self._next_page(request)
+        if target:
+            self.message_user(request, _("Saved “%(record)s”.") % {"record": obj}, messages.SUCCESS)
+            return HttpResponseRedirect(target)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        target = self._next_page(request)
+        if target:
+            self.message_user(request, _("Saved “%(record)s”.") % {"record": obj}, messages.SUCCESS)
+            return HttpResponseRedirect(target)
+        return super().response_change(request, obj)
+
+
+def remembered_visibility(model, user, event_id):
+    """The visibility `user` chose for their last `model` record (note, photo) at the
+    event, or None when there is none: a new one starts the same way."""
+    if not str(event_id or "").isdigit() or len(str(event_id)) > 18:
+        return None
+    last = model.objects.filter(owner=user.pk, event=int(event_id)).order_by("-created_at", "-pk")
+    return last.values_list("visibility", flat=True).first()
+
+
+def suggest_visibility(field, model, user, event_id):
+    """Start a new record's visibility field as the user's last choice at the event (else
+    as the model's default, private) and say so under it, before anything is saved."""
+    if field is None:
+        return
+    remembered = remembered_visibility(model, user, event_id)
+    if remembered is not None:
+        field.initial = remembered
+        field.help_text = (
+            _("Public, like your last one at this event: anyone can read it.")
+            if remembered == "public"
+            else _("Private, like your last one at this event: only you can see it.")
+        )
+    elif field.initial == "private":
+        field.help_text = _("Private until you choose Public: only you can see it.")

@@ -26,10 +26,23 @@ from confjournal.exchange.programme import (
 from events import admin as events_admin
 from events.models import Event
 from talks import recap
-from talks.admin import NoteInline, PaperInline, TalkInline
+from talks.admin import (
+    NoteAboutItAdminMixin,
+    NoteAboutItForm,
+    NoteInline,
+    PaperInline,
+    TalkInline,
+)
 from talks.models import Note
 
 admin.site.unregister(Event)
+
+
+class BoothInline(NoteAboutItAdminMixin, events_admin.BoothInline):
+    """A booth row with a note about it (notes live in `talks`, so here)."""
+
+    form = NoteAboutItForm
+    fields = [*events_admin.BoothInline.fields, ("note", "note_visibility")]
 
 
 @admin.register(Event)
@@ -39,14 +52,19 @@ class JournalEventAdmin(events_admin.EventAdmin):
     inlines = [
         TalkInline,
         PaperInline,
-        events_admin.BoothInline,
+        BoothInline,
         NoteInline,
         events_admin.PhotoInline,
     ]
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Note:
-            return super().save_formset(request, form, formset, change)
+            super().save_formset(request, form, formset, change)
+            # A talk, paper or booth row may carry a note about it.
+            for row in formset.forms:
+                if isinstance(row, NoteAboutItForm) and row not in formset.deleted_forms:
+                    row.save_note(request.user)
+            return None
         notes = formset.save(commit=False)
         for note in formset.deleted_objects:
             note.delete()
