@@ -46,16 +46,23 @@ class TagAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-def choices_once(field):
+def choices_once(field, request):
     """Read a choice field's options now, once for the page, instead of once per inline row.
 
     A ModelChoiceField runs its queryset each time a form renders it; every
     form of a formset has its own copy, so 300 rows ran it 300 times. With the
-    choices made a list here, the copies share it. Posted values are still
+    choices made a list here, the copies share it, and so do the page's other
+    inlines choosing among the same event's records. Posted values are still
     checked against the field's queryset.
     """
-    if field is not None and hasattr(field, "queryset"):
-        field.choices = list(field.choices)
+    if field is None or not hasattr(field, "queryset"):
+        return field
+    read = request.__dict__.setdefault("event_choices", {})
+    key = field.queryset.model
+    if key not in read:
+        # A comprehension, not list(): list() asks the iterator's length first, a COUNT.
+        read[key] = [choice for choice in field.choices]  # noqa: C416
+    field.choices = read[key]
     return field
 
 
@@ -69,7 +76,7 @@ class CappedInlineMixin:
     event. Posted rows are checked against the same first rows.
     """
 
-    shown = 30
+    shown = 5
     template = "admin/edit_inline/capped_stacked.html"
 
     def get_formset(self, request, obj=None, **kwargs):
@@ -111,19 +118,8 @@ class EventAdmin(
     TagListMixin,
     admin.ModelAdmin,
 ):
-    list_display = [
-        "name",
-        "start_date",
-        "end_date",
-        "kind",
-        "city",
-        "country",
-        "parent",
-        "visibility",
-        "owner",
-        "tag_list",
-    ]
-    list_select_related = ["parent", "owner"]
+    list_display = ["full_name", "start_date", "kind", "visibility"]
+    list_select_related = ["parent"]
     list_filter = ["kind", "visibility", "attendance", "role", "country"]
     search_fields = ["name", "series", "slug", "city", "venue", "organizer"]
     date_hierarchy = "start_date"
@@ -133,24 +129,36 @@ class EventAdmin(
     fieldsets = [
         (
             None,
-            {"fields": ["name", "slug", "kind", "parent", "series", "start_date", "end_date"]},
-        ),
-        (_("Place"), {"fields": ["venue", "city", "country", "time_zone", "attendance"]}),
-        (
-            _("My part"),
             {
                 "fields": [
-                    "role",
-                    "organizer",
-                    "website",
-                    "summary",
-                    "tags",
+                    "name",
+                    "kind",
+                    "parent",
+                    ("start_date", "end_date"),
                     "visibility",
-                    "cover_photo",
+                    "tags",
                 ]
             },
         ),
-        (_("Record"), {"fields": ["owner", "created_at", "updated_at"]}),
+        (_("Place"), {"fields": ["venue", "city", "country"]}),
+        (
+            _("More about it"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "summary",
+                    "series",
+                    "organizer",
+                    "website",
+                    "attendance",
+                    "role",
+                    "time_zone",
+                    "slug",
+                    "cover_photo",
+                ],
+            },
+        ),
+        (_("Record"), {"classes": ["collapse"], "fields": ["owner", "created_at", "updated_at"]}),
     ]
     inlines = [BoothInline]
     save_on_top = True
@@ -159,6 +167,27 @@ class EventAdmin(
         "kind", "series", "venue", "city", "country", "time_zone", "attendance", "role",
         "organizer", "visibility",
     ]  # fmt: skip
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("owner")  # shown on its page
+
+    @admin.display(description=_("name"), ordering="name")
+    def full_name(self, event):
+        """A day with its conference: "Samsung AI Forum 2022 > Day 1", with a guillemet."""
+        if event.parent_id is None:
+            return event.name
+        return f"{event.parent.name} \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK} {event.name}"
+
+    def get_fieldsets(self, request, obj=None):
+        """On an event already saved, what was logged at it comes first (the template puts
+        the rows above) and the event's own fields are folded under its name."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return [
+            (name or _("Event details"), {**options, "classes": ["collapse"]})
+            for name, options in fieldsets
+        ]
 
     def get_changeform_initial_data(self, request):
         """Django's GET prefill; with ?parent=<pk> of an event the user may see, the form
@@ -252,7 +281,7 @@ class OwnPhotosMixin:
         return photos.filter(owner=request.user)
 
 
-class PhotoInline(OwnPhotosMixin, VisibleRecordsMixin, admin.TabularInline):
+class PhotoInline(OwnPhotosMixin, VisibleRecordsMixin, admin.StackedInline):
     model = Photo
     form = PhotoForm
     formset = OwnPhotosFormSet
@@ -268,7 +297,7 @@ class PhotoInline(OwnPhotosMixin, VisibleRecordsMixin, admin.TabularInline):
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         visibility = formset.form.base_fields.get("visibility")
-        suggest_visibility(visibility, Photo, request.user, obj.pk if obj else None)
+        suggest_visibility(visibility, Photo, request, obj.pk if obj else None)
         return formset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -276,7 +305,9 @@ class PhotoInline(OwnPhotosMixin, VisibleRecordsMixin, admin.TabularInline):
             object_id = request.resolver_match.kwargs.get("object_id")
             booths = Booth.objects.visible_to(request.user)
             kwargs["queryset"] = booths.filter(event_id=object_id) if object_id else booths.none()
-            return choices_once(super().formfield_for_foreignkey(db_field, request, **kwargs))
+            return choices_once(
+                super().formfield_for_foreignkey(db_field, request, **kwargs), request
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

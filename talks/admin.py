@@ -129,7 +129,7 @@ class NoteAboutItAdminMixin:
 
     def _for_writer(self, form, request, event):
         form.user = request.user
-        suggest_visibility(form.base_fields.get("note_visibility"), Note, request.user, event)
+        suggest_visibility(form.base_fields.get("note_visibility"), Note, request, event)
         return form
 
     def save_related(self, request, form, formsets, change):
@@ -268,7 +268,7 @@ class EventChildInlineMixin:
             related = db_field.remote_field.model._default_manager
             kwargs["queryset"] = related.filter(event_id=object_id) if object_id else related.none()
             field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-            field = events_admin.choices_once(field)
+            field = events_admin.choices_once(field, request)
             if field is not None and len(field.choices) > self.select_limit + 1:
                 labels = {str(value): label for value, label in field.choices if value != ""}
                 widget = ChosenOnlyAutocompleteSelect(db_field, self.admin_site, labels)
@@ -301,7 +301,6 @@ class TalkInline(
         ("note", "note_visibility"),
     ]
     show_change_link = True
-    radio_fields = {"rating": admin.HORIZONTAL}
 
     def get_fields(self, request, obj=None):
         return self.layout
@@ -374,7 +373,7 @@ class NoteInline(
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         visibility = formset.form.base_fields.get("visibility")
-        suggest_visibility(visibility, Note, request.user, obj.pk if obj else None)
+        suggest_visibility(visibility, Note, request, obj.pk if obj else None)
         return formset
 
     def get_queryset(self, request):
@@ -469,7 +468,6 @@ class TalkAdmin(
     ]
     date_hierarchy = "date"
     autocomplete_fields = ["event", "photos"]
-    radio_fields = {"rating": admin.HORIZONTAL}
     layout = [
         (None, {"fields": ["event", "title", "kind", "speakers", "new_speakers"]}),
         (_("When and where"), {"fields": [("date", "start_time", "end_time"), "room"]}),
@@ -577,7 +575,7 @@ class NoteAdmin(
         form = super().get_form(request, obj, **kwargs)
         if obj is None:
             field = form.base_fields.get("visibility")
-            suggest_visibility(field, Note, request.user, self._event_written_about(request))
+            suggest_visibility(field, Note, request, self._event_written_about(request))
         return form
 
     def _event_written_about(self, request):

@@ -5,14 +5,17 @@ it as inline rows; each row's speakers, topics and choices come from queries
 made once for the page, not once per row.
 """
 
+import io
 import re
 from collections import Counter
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
-from events.models import Booth
+from events.models import Booth, Event
 from talks.models import Note, Paper, Talk
 from tests import factories as make
 
@@ -46,6 +49,12 @@ def change_page(client, event):
     return response.content.decode(), queries
 
 
+# What the event page costs, whatever it holds: the session and user, the event and its
+# topics, two remembered visibilities, the event's talks, papers and booths to choose
+# among, the cover photo's choices, and each inline's rows with their speakers and topics.
+CHANGE_PAGE_QUERIES = 21
+
+
 def test_event_change_page_query_count_does_not_grow_with_its_talks(client):
     owner = make.UserFactory(is_staff=True, is_superuser=True)
     client.force_login(owner)
@@ -58,16 +67,19 @@ def test_event_change_page_query_count_does_not_grow_with_its_talks(client):
     small_html, small_queries = change_page(client, small)
     large_html, large_queries = change_page(client, large)
 
-    assert len(large_queries) == len(small_queries), shapes(large_queries)
-    # Every row is still there with its speakers (in order) and topics.
-    assert large_html.count('value="Talk 0') == 30 and large_html.count('value="Note 0') == 30
-    assert large_html.count(f'<option value="{speakers[0].pk}" selected>승현준</option>') == 30
-    assert "topic-29" in large_html and "트랜스포머" in large_html
-    # Each note's and paper's talk select still lists the event's talks, its own chosen:
-    # 60 rows and the two blank "add another" forms, two of the rows on Talk 007.
+    assert len(large_queries) == len(small_queries) == CHANGE_PAGE_QUERIES, shapes(large_queries)
+    # The first rows are there with their speakers (in order) and topics.
+    assert large_html.count('value="Talk 0') == 5 and large_html.count('value="Note 0') == 5
+    assert large_html.count(f'<option value="{speakers[0].pk}" selected>승현준</option>') == 5
+    assert "topic-4" in large_html and "트랜스포머" in large_html
+    # Each shown note's and paper's talk select lists the event's talks, its own chosen:
+    # 10 rows and the two blank "add another" forms; papers first (Paper 000 on Talk 000),
+    # notes newest first (Note 029 on Talk 029).
     talk = large.talks.get(title="Talk 007")
-    assert large_html.count(f'<option value="{talk.pk}">Talk 007</option>') == 60
-    assert large_html.count(f'<option value="{talk.pk}" selected>Talk 007</option>') == 2
+    assert large_html.count(f'<option value="{talk.pk}">Talk 007</option>') == 12
+    for title in ("Talk 000", "Talk 029"):
+        chosen = large.talks.get(title=title)
+        assert large_html.count(f'<option value="{chosen.pk}" selected>{title}</option>') == 1
     assert "Talk 002" in small_html
 
 
@@ -84,20 +96,23 @@ def test_an_editors_event_change_page_query_count_does_not_grow_either(client):
     _html, small_queries = change_page(client, small)
     large_html, large_queries = change_page(client, large)
 
-    assert len(large_queries) == len(small_queries), shapes(large_queries)
-    assert large_html.count('value="Note 0') == 30
-    assert large_html.count(f'<option value="{speakers[0].pk}" selected>승현준</option>') == 30
+    # Their permissions are two queries more.
+    assert len(large_queries) == len(small_queries) == CHANGE_PAGE_QUERIES + 2, shapes(
+        large_queries
+    )
+    assert large_html.count('value="Note 0') == 5
+    assert large_html.count(f'<option value="{speakers[0].pk}" selected>승현준</option>') == 5
 
 
 def test_a_programme_of_hundreds_shows_its_first_talks_and_links_to_the_rest(client):
-    """A conference with an imported programme: the first 30 talks (attended first) are
+    """A conference with an imported programme: the first 5 talks (attended first) are
     editable inline, one more row read to know there are others, and a link leads to
     all of the event's talks (and papers, booths, notes) in their lists."""
     owner = make.UserFactory(is_staff=True, is_superuser=True)
     client.force_login(owner)
     speakers = [make.SpeakerFactory(name="승현준", slug="seung")]
     capped, larger = make.EventFactory(owner=owner), make.EventFactory(owner=owner)
-    fill(capped, owner, 31, speakers)
+    fill(capped, owner, 6, speakers)
     fill(larger, owner, 45, speakers)
     # A talk attended late in the programme still comes first.
     Talk.objects.filter(event=larger).update(attended=False)
@@ -108,9 +123,9 @@ def test_a_programme_of_hundreds_shows_its_first_talks_and_links_to_the_rest(cli
     html, larger_queries = change_page(client, larger)
 
     assert len(larger_queries) == len(capped_queries), shapes(larger_queries)
-    assert html.count('value="Talk 0') == 30 and html.count('value="Note 0') == 30
+    assert html.count('value="Talk 0') == 5 and html.count('value="Note 0') == 5
     assert 'value="Talk 044"' in html and 'value="Talk 040"' not in html
-    assert "Only the first 30 talks are shown here." in html
+    assert "Only the first 5 talks are shown here." in html
     for model in ("talk", "paper", "booth", "note"):
         link = f"/admin/{'events' if model == 'booth' else 'talks'}/{model}/?event__id__exact="
         assert f'href="{link}{larger.pk}"' in html
@@ -119,6 +134,26 @@ def test_a_programme_of_hundreds_shows_its_first_talks_and_links_to_the_rest(cli
         assert "45 " in listed.content.decode()  # "45 talks", "45 papers", ...
     small_html, _queries = change_page(client, make.EventFactory(owner=owner))
     assert "are shown here" not in small_html
+
+
+def test_the_change_page_costs_the_same_from_the_demo_to_a_generated_journal(client):
+    """The demo journal's largest event, then the largest of a generated journal (hundreds
+    of talks, a thousand notes): the same queries, and the page stays small."""
+    owner = make.UserFactory(is_staff=True, is_superuser=True, username="owner")
+    client.force_login(owner)
+    call_command("load_demo", verbosity=0, stdout=io.StringIO())
+    largest = Event.objects.annotate(n=Count("talks")).order_by("-n", "pk")
+    demo = largest.first()
+    change_page(client, demo)
+    demo_html, demo_queries = change_page(client, demo)
+    call_command("generate_journal", size="S", verbosity=0, stdout=io.StringIO())
+    generated = largest.first()
+    assert generated.n >= 100 > demo.n
+    html, queries = change_page(client, generated)
+
+    assert len(queries) == len(demo_queries) == CHANGE_PAGE_QUERIES, shapes(queries)
+    assert len(html.encode()) < 300_000
+    assert demo.name in demo_html and generated.name in html
 
 
 def test_talk_list_draws_the_date_bar_for_one_event_and_filters_ratings_without_a_query(

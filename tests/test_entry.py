@@ -85,7 +85,7 @@ def test_a_booth_can_be_a_poster(admin_client):
 
 def test_the_rating_says_what_each_number_means(admin_client):
     html = admin_client.get("/admin/talks/talk/add/").content.decode()
-    assert 'type="radio" name="rating" value="5"' in html
+    assert '<option value="5">5 · a highlight</option>' in html
     assert "5 · a highlight" in html and "1 · not for me" in html
     html = admin_client.get("/admin/talks/talk/add/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert "5 · 최고였다" in html
@@ -389,3 +389,38 @@ def test_visitors_find_no_edit_links(client, forum):
     for url in (f"/events/{forum.slug}/", talk.get_absolute_url()):
         html = client.get(url).content.decode()
         assert "/admin/" not in html.replace('href="/admin/login/"', ""), url
+
+
+# --------------------------------------------------------------------------- the admin on a phone
+
+
+def test_the_admins_first_page_offers_a_quick_note(admin_client):
+    html = admin_client.get("/admin/").content.decode()
+    assert (
+        '<a class="button default" href="/admin/talks/note/add/?next=/admin/">Quick note</a>'
+        in (html)
+    )
+    html = admin_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert ">빠른 메모</a>" in html
+
+
+def test_a_saved_event_shows_what_was_logged_first(admin_client, forum):
+    make.TalkFactory(event=forum, title="Keynote")
+    html = admin_client.get(f"/admin/events/event/{forum.pk}/change/").content.decode()
+    assert (
+        html.index('id="talks-group"')
+        < html.index('id="photos-group"')
+        < html.index('name="start_date"')
+    )
+    # The event's own fields are folded: <details> that a tap opens.
+    assert re.search(r'<details><summary>\s*<h2 [^>]*class="fieldset-heading">Event details', html)
+    html = admin_client.get("/admin/events/event/add/").content.decode()
+    assert html.index('name="start_date"') < html.index('id="talks-group"')
+
+
+def test_the_event_list_names_a_day_with_its_conference(admin_client, forum):
+    make.EventFactory(
+        name="Day 1", parent=forum, start_date=forum.start_date, end_date=forum.start_date
+    )
+    html = admin_client.get("/admin/events/event/").content.decode()
+    assert "Samsung AI Forum 2022 \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK} Day 1" in html

@@ -244,12 +244,16 @@ def remembered_visibility(model, user, event_id):
     return last.values_list("visibility", flat=True).first()
 
 
-def suggest_visibility(field, model, user, event_id):
+def suggest_visibility(field, model, request, event_id):
     """Start a new record's visibility field as the user's last choice at the event (else
-    as the model's default, private) and say so under it, before anything is saved."""
+    as the model's default, private) and say so under it, before anything is saved.
+    Read once a request for each model and event (the event page's rows all ask)."""
     if field is None:
         return
-    remembered = remembered_visibility(model, user, event_id)
+    known = request.__dict__.setdefault("remembered_visibility", {})
+    if (model, event_id) not in known:
+        known[model, event_id] = remembered_visibility(model, request.user, event_id)
+    remembered = known[model, event_id]
     if remembered is not None:
         field.initial = remembered
         field.help_text = (
