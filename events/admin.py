@@ -1,4 +1,5 @@
 import datetime
+import functools
 
 from django.contrib import admin
 from django.utils.html import format_html
@@ -10,7 +11,7 @@ from confjournal.core.admin_access import (
     KeepOthersRecordsMixin,
     VisibleRecordsMixin,
 )
-from confjournal.core.admin_inputs import RowLimitMixin, suggest_visibility
+from confjournal.core.admin_inputs import RowLimitMixin, SuggestingInput, suggest_visibility
 from events.models import Booth, Event, Photo, Tag
 from events.photo_forms import OwnPhotosFormSet, PhotoForm, save_photo_form
 
@@ -107,6 +108,22 @@ class BoothInline(
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")  # not a query per row
+
+
+def typed_places(user, most=500):
+    """{"city": [...], "venue": [...]}: what `user` typed before, read in one query."""
+    rows = (
+        Event.objects.visible_to(user)
+        .exclude(city="", venue="")
+        .values_list("city", "venue")
+        .distinct()
+        .order_by()[: most * 4]
+    )
+    cities, venues = set(), set()
+    for city, venue in rows:
+        cities.add(city)
+        venues.add(venue)
+    return {"city": sorted(cities - {""})[:most], "venue": sorted(venues - {""})[:most]}
 
 
 @admin.register(Event)
@@ -209,6 +226,13 @@ class EventAdmin(
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
+        if obj is None:
+            # A new event offers the cities and venues typed before.
+            places = functools.cache(lambda: typed_places(request.user))
+            for name in ("city", "venue"):
+                form.base_fields[name].widget = SuggestingInput(
+                    lambda name=name: places()[name], form.base_fields[name].widget.attrs
+                )
         parent = obj.parent if obj is not None else self._parent_from(request)
         if parent is not None:
             # A phone's date picker opens on the parent's days and offers only those.

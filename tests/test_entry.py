@@ -424,3 +424,26 @@ def test_the_event_list_names_a_day_with_its_conference(admin_client, forum):
     )
     html = admin_client.get("/admin/events/event/").content.decode()
     assert "Samsung AI Forum 2022 \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK} Day 1" in html
+
+
+# --------------------------------------------------------------------------- places
+
+
+def test_a_new_event_offers_the_places_typed_before(admin_client, forum):
+    make.EventFactory(city="New Orleans", venue="Ernest N. Morial Convention Center")
+    html = admin_client.get("/admin/events/event/add/").content.decode()
+    city = re.search(
+        r'<input [^>]*name="city"[^>]*>\s*<datalist id="([^"]+)">(.*?)</datalist>', html
+    )
+    assert city and 'list="id_city_typed"' in city.group(0) and city.group(1) == "id_city_typed"
+    assert re.findall(r'<option value="([^"]*)">', city.group(2)) == ["New Orleans", "서울"]
+    assert '<option value="Ernest N. Morial Convention Center">' in html
+
+
+def test_the_stats_count_a_city_once_whatever_its_case(client):
+    for spelling in ("Seoul", "seoul", "Seoul "):
+        make.EventFactory(city=spelling, country="KR", visibility="public")
+    html = client.get("/stats/").content.decode()
+    assert re.search(r"Seoul, South Korea</t[hd]>\s*<td[^>]*>3<", html), html[html.find("city") :][
+        :3000
+    ]

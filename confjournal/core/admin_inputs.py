@@ -263,3 +263,21 @@ def suggest_visibility(field, model, request, event_id):
         )
     elif field.initial == "private":
         field.help_text = _("Private until you choose Public: only you can see it.")
+
+
+class SuggestingInput(forms.TextInput):
+    """A text input offering the values typed before (an HTML datalist): the same city is
+    spelled the same way the next time. `suggestions` is read when the form is drawn."""
+
+    template_name = "confjournal/widgets/suggesting_input.html"
+
+    def __init__(self, suggestions, attrs=None):
+        super().__init__(attrs)
+        self.suggestions = suggestions
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_id = context["widget"]["attrs"].get("id") or name
+        context["widget"]["attrs"]["list"] = f"{widget_id}_typed"
+        context["widget"]["suggestions"] = self.suggestions()
+        return context

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, F, Value
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Count, F, Min, Value
+from django.db.models.functions import Coalesce, ExtractYear, Lower, Trim
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -302,11 +302,12 @@ def journal_stats(user):
         .annotate(n=family)
         .order_by("-n", "country")[:TOP]
     )
+    # "Seoul", "seoul " and "SEOUL" are one city, shown as one of its spellings.
     by_city = list(
         events.exclude(city="")
-        .values("city", "country")
-        .annotate(n=family)
-        .order_by("-n", "city", "country")[:TOP]
+        .values("country", place=Lower(Trim("city")))
+        .annotate(n=family, city=Min("city"))  # capitals sort first
+        .order_by("-n", "place", "country")[:TOP]
     )
     by_kind = [
         {"kind": kind, "n": n} for kind, n in sorted(kinds.items(), key=lambda i: (-i[1], i[0]))
