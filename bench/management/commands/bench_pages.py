@@ -156,8 +156,8 @@ class Command(BaseCommand):
                 ("talks", "speaker"),
             ]
         ]
-        # The change page of the largest event (its inlines show the first 30 rows of
-        # each kind, ~1 s at size L) and of the 300-talk programme, when imported.
+        # The change page of the largest event (its inlines show the first 5 rows of
+        # each kind) and of the 300-talk programme, when imported.
         peer = Event.objects.filter(slug=PEER_SLUG).first()
         for changed in dict.fromkeys(e for e in (largest, peer) if e is not None):
             n = changed.talks.count()
