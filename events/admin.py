@@ -136,7 +136,6 @@ class EventAdmin(
     admin.ModelAdmin,
 ):
     list_display = ["full_name", "start_date", "kind", "visibility"]
-    list_select_related = ["parent"]
     list_filter = ["kind", "visibility", "attendance", "role", "country"]
     search_fields = ["name", "series", "slug", "city", "venue", "organizer"]
     date_hierarchy = "start_date"
@@ -186,7 +185,9 @@ class EventAdmin(
     ]  # fmt: skip
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("owner")  # shown on its page
+        # The parent names a day in the list; the owner is shown on the event's page. (A
+        # queryset that selects related rows already is taken as is by the list.)
+        return super().get_queryset(request).select_related("parent", "owner")
 
     @admin.display(description=_("name"), ordering="name")
     def full_name(self, event):

@@ -519,7 +519,7 @@ def test_admin_is_korean(client, korean_journal):
     assert "내 저널" in index and "발표, 논문, 메모" in index
     assert "접속 시도" in index  # django-axes ships no Korean: confjournal/third_party_strings.py
     add = client.get(reverse("admin:events_event_add"), **KO).content.decode()
-    for text in ("행사 추가", "장소", "나의 참여", "시작일", "페이지 주소의 일부입니다", "학회"):
+    for text in ("행사 추가", "장소", "더 자세히", "시작일", "페이지 주소의 일부입니다", "학회"):
         assert text in add, text
     event = korean_journal["event"]
     change = client.get(reverse("admin:events_event_change", args=[event.pk]), **KO)
