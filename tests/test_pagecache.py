@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth.models import User
 from django.core.cache import caches
 from django.db import connection
 from django.test import Client
@@ -276,6 +277,21 @@ def test_version_changes_on_every_kind_of_write(journal):
     assert bumped(lambda: talk.talk_speakers.all().delete())
     assert bumped(lambda: journal["event"].booths.create(organization="Booth Co"))
     assert bumped(lambda: make.UserFactory(username="newcomer"))
+    owner = journal["owner"]
+    assert bumped(lambda: User.objects.filter(pk=owner.pk).update(first_name="Ada"))
+
+
+def test_a_log_in_keeps_every_stored_page(journal):
+    """A log-in writes last_login (and a session): no column a page shows."""
+    visitor = Client()
+    get(visitor, "/notes/")
+    hit(visitor, "/notes/")
+    owner = journal["owner"]
+    before = pagecache.current_version()
+    Client().force_login(owner)  # Django's login(): last_login is written
+    assert User.objects.get(pk=owner.pk).last_login is not None
+    assert pagecache.current_version() == before
+    hit(visitor, "/notes/")
 
 
 def test_disabled_cache_serves_nothing_stored(journal, settings):

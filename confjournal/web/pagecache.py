@@ -51,6 +51,8 @@ from confjournal.core.registry import journal_models
 VERSION_TABLE = "confjournal_journal_version"
 # Besides the journal's own models, public pages read auth's user table (owner names).
 EXTRA_MODELS = ("auth.User",)
+# Of these tables, only these columns are on pages: a log-in (last_login) changes none.
+WATCHED_COLUMNS = {"auth_user": ("username", "first_name", "last_name")}
 # Vary headers the key already accounts for.
 KEYED_VARY = {"cookie", "accept-language"}
 TRIGGER_PREFIX = "cj_jv_"
@@ -129,6 +131,12 @@ def request_version(using="default"):
     return row[0] if row else None
 
 
+def _updated(table):
+    """The UPDATE a trigger watches: of any column, or of the ones pages show."""
+    columns = WATCHED_COLUMNS.get(table)
+    return f"UPDATE OF {', '.join(columns)}" if columns else "UPDATE"
+
+
 def _sqlite_triggers(table):
     bump = f"UPDATE {VERSION_TABLE} SET version = version + 1 WHERE id = 1;"
     return {
@@ -136,12 +144,14 @@ def _sqlite_triggers(table):
             f"CREATE TRIGGER {TRIGGER_PREFIX}{table}_{suffix} AFTER {action} ON {table} "
             f"BEGIN {bump} END"
         )
-        for suffix, action in (("ai", "INSERT"), ("au", "UPDATE"), ("ad", "DELETE"))
+        for suffix, action in (("ai", "INSERT"), ("au", _updated(table)), ("ad", "DELETE"))
     }
 
 
 def _postgres_trigger(table):
-    return f"{TRIGGER_PREFIX}{table}"
+    # A trigger watching some columns has a name of its own, so that the one it replaces
+    # (watching every column) is seen as out of date and dropped.
+    return f"{TRIGGER_PREFIX}{table}" + ("_cols" if table in WATCHED_COLUMNS else "")
 
 
 PG_FUNCTION_SQL = f"""
@@ -195,10 +205,11 @@ def install_triggers(connection=default_connection, tables=None):
             cursor.execute(PG_FUNCTION_SQL)
             for table in tables:
                 name = _postgres_trigger(table)
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+                for old in {name, f"{TRIGGER_PREFIX}{table}"}:
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {old} ON {table}")
                 cursor.execute(
-                    f"CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
-                    f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {PG_FUNCTION}()"
+                    f"CREATE TRIGGER {name} AFTER INSERT OR {_updated(table)} OR DELETE OR "
+                    f"TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {PG_FUNCTION}()"
                 )
         # Pages stored before the triggers were (re)made may be stale.
         cursor.execute(f"UPDATE {VERSION_TABLE} SET version = version + 1 WHERE id = 1")
