@@ -85,8 +85,13 @@ def _converter():
     return converter
 
 
+@functools.lru_cache(maxsize=2048)
 def render_markdown(text):
-    """Markdown source to sanitised HTML, marked safe for templates."""
+    """Markdown source to sanitised HTML, marked safe for templates.
+
+    Kept per text, that is per revision of a note: a feed or a page shows the same notes
+    again on the next request.
+    """
     source = CONTROL_CHARACTERS.sub("", text or "")
     # reset() clears what one document leaves behind: footnotes, abbreviations,
     # link references (the tests render documents in a row to check it).
