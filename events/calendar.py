@@ -74,10 +74,10 @@ def _talk_entry(talk, host, absolute):
     entry.add("summary", f"{talk.title} — {speakers}" if speakers else talk.title)
     zone = zoneinfo.ZoneInfo(talk.event.time_zone)
     if talk.date and talk.start_time:
-        start = datetime.datetime.combine(talk.date, talk.start_time, tzinfo=zone)
+        start = talk.starts_at().replace(tzinfo=zone)
         entry.add("dtstart", start)
         if talk.end_time:
-            end = datetime.datetime.combine(talk.date, talk.end_time, tzinfo=zone)
+            end = datetime.datetime.combine(start.date(), talk.end_time, tzinfo=zone)
             if end < start:  # runs past midnight
                 end += datetime.timedelta(days=1)
             entry.add("dtend", end)

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -100,6 +102,17 @@ class Speaker(models.Model):
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]
 
 
+# A programme day runs from 04:00 to 03:59 the next morning, as pretalx's and frab's do:
+# a talk at 00:30 on a day's date is in the night after that day.
+DAY_CHANGE = datetime.time(4, 0)
+
+
+def local_start(day, clock):
+    """The calendar date and time of a start at `clock` on the programme day `day`."""
+    start = datetime.datetime.combine(day, clock)
+    return start + datetime.timedelta(days=1) if clock < DAY_CHANGE else start
+
+
 class TalkQuerySet(VisibleQuerySet):
     def visibility_q(self, user):
         return event_visible_q(user, "event__")
@@ -150,7 +163,12 @@ class Talk(TopicsMixin, models.Model):
         related_name="talks",
         blank=True,
     )
-    date = models.DateField(_("date"), null=True, blank=True)
+    date = models.DateField(
+        _("date"),
+        null=True,
+        blank=True,
+        help_text=_("The programme day. A start before 04:00 is in the night after it."),
+    )
     start_time = models.TimeField(_("start time"), null=True, blank=True)
     end_time = models.TimeField(_("end time"), null=True, blank=True)
     room = NFCCharField(_("room"), max_length=200, blank=True)
@@ -191,7 +209,18 @@ class Talk(TopicsMixin, models.Model):
     objects = TalkQuerySet.as_manager()
 
     class Meta:
-        ordering = [F("date").asc(nulls_last=True), F("start_time").asc(nulls_last=True), "id"]
+        ordering = [
+            F("date").asc(nulls_last=True),
+            # The day's talks by time, then the night after it (before the day change),
+            # then those with no time.
+            models.Case(
+                models.When(start_time__isnull=True, then=2),
+                models.When(start_time__lt=DAY_CHANGE, then=1),
+                default=0,
+            ).asc(),
+            F("start_time").asc(),
+            "id",
+        ]
         verbose_name = _("talk")
         verbose_name_plural = _("talks")
         constraints = [
@@ -212,6 +241,12 @@ class Talk(TopicsMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("talks:detail", args=[self.pk])
+
+    def starts_at(self):
+        """The local date and time the talk starts (naive, in its event's time zone)."""
+        if self.date is None or self.start_time is None:
+            return None
+        return local_start(self.date, self.start_time)
 
     def clean(self):
         super().clean()

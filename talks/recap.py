@@ -7,6 +7,8 @@ viewer, and the owner's recap in the admin adds the viewer's own private
 notes (never anyone else's).
 """
 
+import re
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.utils import formats
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from confjournal.core.visibility import Visibility
 from events.models import Event
-from talks.models import Note
+from talks.models import Note, Talk
 
 _INLINE_SPECIALS = str.maketrans(
     {
@@ -88,7 +90,7 @@ def event_recap(event, viewer=None, absolute=lambda url: url):
         .attended()
         .select_related("event")
         .with_speakers()
-        .order_by("date", "start_time", "id")
+        .order_by(*Talk._meta.ordering)  # as the event page: by day and time, untimed last
     )
     if talks:
         lines += [f"## {_('Talks')}", ""]
@@ -196,5 +198,34 @@ def _note_block(note, absolute):
     if subject is not None:
         url = absolute(subject.get_absolute_url())
         meta.insert(0, _("on %(subject)s") % {"subject": link(str(subject), url)})
-    block += [f"*{' · '.join(meta)}*", "", note.body.strip(), ""]
+    block += [f"*{' · '.join(meta)}*", "", demote_headings(note.body.strip(), below=3), ""]
     return block
+
+
+ATX_HEADING = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)")
+SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def demote_headings(markdown, below):
+    """A note's own headings moved under the recap's `below` levels ("## a" -> "##### a",
+    at most six), outside code fences; setext headings ("a" over "===") too."""
+    lines, fence, out = markdown.splitlines(), None, []
+    for line in lines:
+        opened = FENCE.match(line)
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = None
+            out.append(line)
+        elif opened:
+            fence = opened.group(1)
+            out.append(line)
+        elif (match := ATX_HEADING.match(line)) is not None:
+            level = min(len(match.group(2)) + below, 6)
+            out.append(match.group(1) + "#" * level + line[match.end() :])
+        elif SETEXT_UNDERLINE.match(line) and out and out[-1].strip():
+            level = min((1 if line.strip()[0] == "=" else 2) + below, 6)
+            out[-1] = "#" * level + " " + out[-1].strip()
+        else:
+            out.append(line)
+    return "\n".join(out)

@@ -43,7 +43,7 @@ class TalkListView(FilteredListView):
             .select_related("event")
             .with_speakers()
             .prefetch_related("tags")
-            .order_by("-event__start_date", "date", "start_time", "id")
+            .order_by("-event__start_date", *Talk._meta.ordering)
         )
 
 
@@ -175,7 +175,7 @@ class SpeakerDetailView(DetailView):
             .attended()
             .select_related("event")
             .with_speakers()
-            .order_by("-event__start_date", "date", "start_time", "id")
+            .order_by("-event__start_date", *Talk._meta.ordering)
         )
         notes = (
             Note.objects.visible_to(user)

@@ -105,7 +105,12 @@ class JournalEventAdmin(events_admin.EventAdmin):
             try:
                 check_size(upload.size)
                 programme = parse_programme(upload.read())
-                report = import_programme(event, programme, dry_run=dry_run)
+                report = import_programme(
+                    event,
+                    programme,
+                    dry_run=dry_run,
+                    extend_dates=form.cleaned_data["extend_dates"],
+                )
             except ProgrammeError as error:
                 form.add_error("file", str(error))
             else:

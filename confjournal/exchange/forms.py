@@ -19,3 +19,8 @@ class ProgrammeImportForm(forms.Form):
         required=False,
         help_text=_("Nothing is written; the changes are listed below."),
     )
+    extend_dates = forms.BooleanField(
+        label=_("Extend the event's dates to the programme's days"),
+        required=False,
+        help_text=_("When the programme's days begin before or end after the event's dates."),
+    )

@@ -40,7 +40,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from confjournal.core.tagging import TAG_MAX_LENGTH
 from confjournal.core.text import make_slug, nfc
 from events.models import Event, Tag, TaggedItem
-from talks.models import Speaker, Talk, TalkSpeaker
+from talks.models import DAY_CHANGE, Speaker, Talk, TalkSpeaker
 
 MAX_BYTES = 10 * 1024 * 1024  # a 3,000-talk frab XML is about 4.5 MB
 LARGE = 100  # talks: from here on a progress bar is worth showing
@@ -89,7 +89,9 @@ class ProgrammeTalk:
     title: str
     start: datetime.datetime | None = None  # aware, or naive in the event's time zone
     end: datetime.datetime | None = None
-    day: datetime.date | None = None  # for talks with a date and no time
+    # The programme day it is on (a frab day, or an all-day calendar entry); None: the
+    # day that began before its start (days change at 04:00, as in pretalx and frab).
+    day: datetime.date | None = None
     room: str = ""
     abstract: str = ""
     type: str = ""
@@ -173,6 +175,14 @@ _ISO_DURATION = re.compile(
 )
 
 
+def _parse_day(text):
+    """A programme day's date ("2023-07-12"), or None when it has none that reads."""
+    try:
+        return datetime.date.fromisoformat(str(text or "").strip()[:10])
+    except ValueError:
+        return None
+
+
 def _parse_duration(text, what):
     """frab's "00:30" or "1:30:00", or ISO 8601's "PT30M"."""
     text = (text or "").strip()
@@ -246,7 +256,9 @@ def parse_frab_xml(data):
         day_start = day.get("start")
         for room in day.findall("room"):
             for event in room.findall("event"):
-                talks.append(_frab_xml_talk(event, room.get("name", ""), day_date, day_start))
+                talk = _frab_xml_talk(event, room.get("name", ""), day_date, day_start)
+                talk.day = _parse_day(day_date)
+                talks.append(talk)
     return Programme(
         format="frab XML",
         talks=talks,
@@ -310,6 +322,10 @@ def parse_schedule_json(data):
         document = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise ProgrammeError(_("The JSON file is not UTF-8 text.")) from None
+    except RecursionError:
+        raise ProgrammeError(
+            _("The JSON file nests too deeply to be a programme (arrays in arrays …).")
+        ) from None
     except json.JSONDecodeError as error:
         raise ProgrammeError(
             _("The file is not valid JSON (line %(line)d, column %(column)d: %(message)s).")
@@ -371,7 +387,9 @@ def _schema1_programme(conference):
                 )
             for event in events:
                 event = _require_dict(event, _("a talk in %(room)r") % {"room": room_name})
-                talks.append(_schema1_talk(event, room_name, day))
+                talk = _schema1_talk(event, room_name, day)
+                talk.day = _parse_day(day.get("date"))
+                talks.append(talk)
     return Programme(
         format="frab/pretalx JSON",
         talks=talks,
@@ -576,11 +594,17 @@ class ImportReport:
     kept: list = field(default_factory=list)  # titles withdrawn, kept: attended or annotated
     new_speakers: list = field(default_factory=list)  # names
     time_zone: tuple | None = None  # (old, new) when the programme set the event's zone
+    dates: tuple | None = None  # ((old start, end), (first, last day)) when it extended them
 
     @property
     def changed(self):
         return bool(
-            self.created or self.updated or self.removed or self.new_speakers or self.time_zone
+            self.created
+            or self.updated
+            or self.removed
+            or self.new_speakers
+            or self.time_zone
+            or self.dates
         )
 
     def summary(self):
@@ -615,6 +639,12 @@ class ImportReport:
                 _("Time zone of the event: %(old)s → %(new)s (from the programme)")
                 % {"old": self.time_zone[0], "new": self.time_zone[1]}
             )
+        if self.dates:
+            (start, end), (first, last) = self.dates
+            lines.append(
+                _("Dates of the event: %(start)s to %(end)s → %(first)s to %(last)s (its days)")
+                % {"start": start, "end": end, "first": first, "last": last}
+            )
         if created:
             lines += [_("+ new: %(title)s") % {"title": title} for title in self.created]
         lines += [
@@ -631,21 +661,22 @@ class ImportReport:
         return lines
 
 
-def import_programme(event, programme, *, dry_run=False, progress=None):
+def import_programme(event, programme, *, dry_run=False, extend_dates=False, progress=None):
     """Reconcile `event`'s talks with `programme`, in one transaction.
 
-    Raises `ProgrammeError` (and writes nothing) when the programme does not
-    fit the event. `progress(done, total)` is called as talks are handled.
-    A dry run does all the work and then rolls it back.
+    Raises `ProgrammeError` (and writes nothing) when the programme's days fall outside
+    the event's dates, unless `extend_dates`: then the event's dates grow to hold them.
+    `progress(done, total)` is called as talks are handled. A dry run does all the work
+    and then rolls it back.
     """
     try:
         with transaction.atomic():
-            report = _Reconciler(event, programme, progress).run()
+            report = _Reconciler(event, programme, progress, extend_dates).run()
             report.dry_run = dry_run
             if dry_run:
                 transaction.set_rollback(True)
     finally:
-        event.refresh_from_db(fields=["time_zone", "updated_at"])
+        event.refresh_from_db(fields=["time_zone", "start_date", "end_date", "updated_at"])
     return report
 
 
@@ -695,11 +726,12 @@ class _SpeakerIndex:
 class _Reconciler:
     """One import: match, update, create and withdraw talks of one event."""
 
-    def __init__(self, event, programme, progress):
+    def __init__(self, event, programme, progress, extend_dates=False):
         # Two imports into one event at once would both create its talks.
         self.event = Event.objects.select_for_update().get(pk=event.pk)
         self.programme = programme
         self.progress = progress
+        self.extend_dates = extend_dates
         self.report = ImportReport(programme=programme, event=event)
 
     def run(self):
@@ -746,24 +778,35 @@ class _Reconciler:
             self.event.save(update_fields=["time_zone", "updated_at"])
 
     def _check_dates(self, dates):
+        """The programme's days must lie within the event's dates, or extend them."""
         if not dates:
             return
         first, last = min(dates), max(dates)
-        if first < self.event.start_date or last > self.event.end_date:
-            raise ProgrammeError(
-                _(
-                    "The programme runs from %(first)s to %(last)s in the event's time zone "
-                    "(%(zone)s), outside the event's dates %(start)s to %(end)s: check the "
-                    "event's dates and time zone (or pick the right event) first."
-                )
-                % {
-                    "first": first,
-                    "last": last,
-                    "zone": self.event.time_zone,
-                    "start": self.event.start_date,
-                    "end": self.event.end_date,
-                }
+        event = self.event
+        if first >= event.start_date and last <= event.end_date:
+            return
+        if self.extend_dates:
+            self.report.dates = ((event.start_date, event.end_date), (first, last))
+            event.start_date, event.end_date = (
+                min(first, event.start_date),
+                max(last, event.end_date),
             )
+            event.save(update_fields=["start_date", "end_date", "updated_at"])
+            return
+        raise ProgrammeError(
+            _(
+                "The programme's days run from %(first)s to %(last)s (%(zone)s), outside "
+                "the event's dates %(start)s to %(end)s: pick the right event, or extend "
+                "its dates to the programme's (the import form's box, or --extend-dates)."
+            )
+            % {
+                "first": first,
+                "last": last,
+                "zone": self.event.time_zone,
+                "start": self.event.start_date,
+                "end": self.event.end_date,
+            }
+        )
 
     # -- one talk
 
@@ -774,7 +817,11 @@ class _Reconciler:
         if talk.start is not None:
             start = talk.start
             local = start.astimezone(zone) if start.tzinfo else start
-            date, start_time = local.date(), local.time().replace(tzinfo=None)
+            start_time = local.time().replace(tzinfo=None)
+            if date is None:  # the programme day that began before the talk
+                date = local.date()
+                if start_time < DAY_CHANGE:
+                    date -= datetime.timedelta(days=1)
             if talk.end is not None:
                 end = talk.end.astimezone(zone) if talk.end.tzinfo else talk.end
                 end_time = end.time().replace(tzinfo=None)

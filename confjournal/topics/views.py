@@ -71,7 +71,7 @@ class TopicDetailView(DetailView):
             .filter(tags=topic)
             .select_related("event")
             .with_speakers()
-            .order_by("-event__start_date", "date", "start_time", "id"),
+            .order_by("-event__start_date", *Talk._meta.ordering),
             "papers": Paper.objects.visible_to(user)
             .filter(tags=topic)
             .select_related("event")

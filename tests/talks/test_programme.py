@@ -231,7 +231,7 @@ def test_programme_time_zone_replaces_the_events_default(pretalx):
 
 def test_icalendar_without_a_zone_name_is_converted_to_the_events_zone(pretalx):
     # The .ics names its zone "CST" only: its times are converted to the event's
-    # zone, which here puts the programme past the event's last day.
+    # zone, which here puts the programme's last day past the event's.
     EventFactory(
         slug="seoul-default",
         start_date=datetime.date(2022, 11, 28),
@@ -241,42 +241,86 @@ def test_icalendar_without_a_zone_name_is_converted_to_the_events_zone(pretalx):
         run(pretalx("schedule.ics"), "--event", "seoul-default")
 
     assert str(error.value) == (
-        "schedule.ics: The programme runs from 2022-11-29 to 2022-12-02 in the event's "
-        "time zone (Asia/Seoul), outside the event's dates 2022-11-28 to 2022-12-01: "
-        "check the event's dates and time zone (or pick the right event) first."
+        "schedule.ics: The programme's days run from 2022-11-28 to 2022-12-02 (Asia/Seoul), "
+        "outside the event's dates 2022-11-28 to 2022-12-01: pick the right event, or extend "
+        "its dates to the programme's (the import form's box, or --extend-dates)."
     )
     assert not Talk.objects.exists()
 
 
-def after_midnight_copy(pretalx, tmp_path, keep_full_date):
-    """The XML with the first Korean talk moved to 00:30 in the night after its day."""
-    tree = ET.parse(pretalx("schedule.xml"))  # noqa: S314 - pretalx's own file
-    event = tree.find(f".//event[@guid='{FIRST_KOREAN_GUID}']")
-    event.find("start").text = "00:30"
-    if keep_full_date:
-        event.find("date").text = "2022-11-29T00:30:00-06:00"
-    else:
-        event.remove(event.find("date"))
-    path = tmp_path / "schedule.xml"
-    tree.write(path, encoding="utf-8", xml_declaration=True)
+def test_extend_dates_grows_the_event_to_the_programmes_days(pretalx):
+    event = EventFactory(
+        slug="seoul-default",
+        start_date=datetime.date(2022, 11, 29),
+        end_date=datetime.date(2022, 11, 30),
+    )
+    out, _err = run(pretalx("schedule.ics"), "--event", "seoul-default", "--extend-dates", "-v2")
+
+    event.refresh_from_db()
+    assert (event.start_date, event.end_date) == (
+        datetime.date(2022, 11, 28),
+        datetime.date(2022, 12, 2),
+    )
+    assert "Dates of the event: 2022-11-29 to 2022-11-30 → 2022-11-28 to 2022-12-02" in out
+    assert Talk.objects.filter(event=event).count() == 300
+
+
+# --------------------------------------------------------------------------- night sessions
+
+LAST_DAY_GUID = "ba01de3b-2c4e-561b-bf44-7383b40cc88c"  # the first talk of 1 Dec, 09:00
+
+
+def night_session(pretalx, tmp_path, name):
+    """The programme in one format with the first talk of its last day (1 Dec) moved to
+    00:30 in the night after it: pretalx and frab keep it on that day, which runs from
+    04:00 to 03:59 the next morning."""
+    night = "2022-12-02T00:30:00-06:00"
+    path = tmp_path / name.replace("schema2", "schedule")
+    if name == "schedule.xml":
+        tree = ET.parse(pretalx(name))  # noqa: S314 - pretalx's own file
+        talk = tree.find(f".//event[@guid='{LAST_DAY_GUID}']")
+        talk.find("start").text, talk.find("date").text = "00:30", night
+        tree.write(path, encoding="utf-8", xml_declaration=True)
+        return path
+    document = json.loads(pretalx("schedule.json").read_text())
+    for room in document["schedule"]["conference"]["days"][3]["rooms"].values():
+        for talk in room:
+            if talk["guid"] == LAST_DAY_GUID:
+                talk["start"], talk["date"], code = "00:30", night, talk["code"]
+    if name == "schedule.json":
+        path.write_text(json.dumps(document))
+    elif name == "schema2.json":
+        path.write_text(json.dumps(schema2_document(document)))
+    else:  # the calendar: its entry for that talk, by the talk's code
+        text = pretalx(name).read_text()
+        entry = re.search(
+            rf"BEGIN:VEVENT\r?\n(?:(?!END:VEVENT).)*?{code}@.*?END:VEVENT", text, re.S
+        )
+        moved = re.sub(
+            r"DTSTART;TZID=([^:]+):\d{8}T\d{6}", r"DTSTART;TZID=\1:20221202T003000", entry.group(0)
+        )
+        moved = re.sub(r"DTEND;TZID=([^:]+):\d{8}T\d{6}", r"DTEND;TZID=\1:20221202T010000", moved)
+        path.write_text(text.replace(entry.group(0), moved))
     return path
 
 
-@pytest.mark.parametrize("keep_full_date", [True, False])
-def test_talk_after_midnight_belongs_to_the_day_it_happens_on(
-    neurips, pretalx, tmp_path, keep_full_date
-):
-    path = after_midnight_copy(pretalx, tmp_path, keep_full_date)
+@pytest.mark.parametrize("name", ["schedule.xml", "schedule.json", "schema2.json", "schedule.ics"])
+def test_a_night_session_stays_on_its_programme_day(client, neurips, pretalx, tmp_path, name):
+    """The event has exactly the programme's dates; the talk at 00:30 after the last day is
+    imported under that day, at its real time, and shown last on it."""
+    run(night_session(pretalx, tmp_path, name), "--event", "neurips-2022")
 
-    run(path, "--event", "neurips-2022")
-
-    talk = Talk.objects.get(external_id=FIRST_KOREAN_GUID)
-    # In the file it sits under the day of 28 Nov (pretalx days run 04:00 to 03:59).
-    assert (talk.date, talk.start_time, talk.end_time) == (
-        datetime.date(2022, 11, 29),
-        datetime.time(0, 30),
-        datetime.time(1, 0),
-    )
+    # (The calendar's ids are its own: the talk is found by its title.)
+    title = ET.parse(pretalx("schedule.xml")).find(f".//event[@guid='{LAST_DAY_GUID}']/title")  # noqa: S314
+    talk = Talk.objects.get(event=neurips, title=title.text)
+    assert (talk.date, talk.start_time) == (datetime.date(2022, 12, 1), datetime.time(0, 30))
+    assert talk.starts_at() == datetime.datetime(2022, 12, 2, 0, 30)
+    on_the_day = list(Talk.objects.filter(event=neurips, date=datetime.date(2022, 12, 1)))
+    assert on_the_day[-1] == talk and on_the_day[0].start_time >= datetime.time(4, 0)
+    # Only attended talks are in the calendar: tick it first.
+    Talk.objects.filter(pk=talk.pk).update(attended=True)
+    calendar = client.get("/events/neurips-2022/calendar.ics").content.decode()
+    assert "DTSTART;TZID=America/Chicago:20221202T003000" in calendar
 
 
 def test_speakers_are_matched_by_another_spelling(neurips, pretalx):
@@ -494,6 +538,18 @@ BAD_FILES = {
         b'{"schedule": {"version": "1", "conference": {"days": [{"date": "2022-11-28", '
         b'"rooms": {"Hall A": "the keynote"}}]}}}',
         "schedule.xml: The room 'Hall A' of day 2022-11-28 is not a list of talks.",
+    ),
+    "deep.json": (
+        b"[" * 200_000,
+        "schedule.xml: The JSON file nests too deeply to be a programme (arrays in arrays …).",
+    ),
+    "deep-in-a-schedule.json": (
+        b'{"schedule": {"conference": {"days": ' + b"[" * 200_000,
+        "schedule.xml: The JSON file nests too deeply to be a programme (arrays in arrays …).",
+    ),
+    "deep.xml": (
+        b"<schedule>" + b"<day>" * 200_000 + b"</day>" * 200_000 + b"</schedule>",
+        "schedule.xml: The frab XML file holds no talks.",
     ),
     "empty": (b"", "schedule.xml: The file is empty."),
     "blank": (b" \n\t\n", "schedule.xml: The file is empty."),

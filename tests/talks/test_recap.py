@@ -152,3 +152,28 @@ def test_recap_query_count_does_not_grow(client, django_assert_num_queries, size
         response = client.get("/events/event/recap.md")
 
     assert response.content.decode().count("\n- **[Talk") == size
+
+
+def test_recap_orders_talks_as_the_event_page_untimed_and_night_last(client):
+    event = make.EventFactory(
+        name="Forum", slug="forum", start_date=datetime.date(2023, 7, 12), visibility="public"
+    )
+    day = event.start_date
+    for title, clock in [("Night owls", datetime.time(0, 30)), ("Keynote", datetime.time(9, 0))]:
+        make.TalkFactory(event=event, title=title, date=day, start_time=clock)
+    make.TalkFactory(event=event, title="Some time that day", date=day, start_time=None)
+    text = client.get("/events/forum/recap.md").content.decode()
+    assert text.index("Keynote") < text.index("Night owls") < text.index("Some time that day")
+    page = client.get("/events/forum/").content.decode()
+    assert page.index("Keynote") < page.index("Night owls") < page.index("Some time that day")
+
+
+def test_a_notes_own_headings_go_under_the_recaps(client):
+    event = make.EventFactory(slug="forum", visibility="public")
+    body = "# Big\n\ntext\n\n## Smaller\n\nSetext\n======\n\n```\n# not a heading\n```\n"
+    make.NoteFactory(event=event, title="Mine", body=body, visibility="public")
+    text = client.get("/events/forum/recap.md").content.decode()
+    assert "### Mine" in text
+    assert "\n#### Big\n" in text and "\n##### Smaller\n" in text and "\n#### Setext\n" in text
+    assert "\n# not a heading\n" in text  # inside a code fence
+    assert "\n# Big" not in text and "\n## Smaller" not in text

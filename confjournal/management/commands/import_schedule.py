@@ -30,8 +30,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="show what would change, write nothing"
         )
+        parser.add_argument(
+            "--extend-dates",
+            action="store_true",
+            help="when the programme's days fall outside the event's dates, extend them",
+        )
 
-    def handle(self, *args, file, event, dry_run, verbosity, **options):
+    def handle(self, *args, file, event, dry_run, extend_dates, verbosity, **options):
         try:
             event = Event.objects.get(slug=event)
         except Event.DoesNotExist:
@@ -42,7 +47,13 @@ class Command(BaseCommand):
             data = path.read_bytes()
             programme = parse_programme(data)
             with _progress_bar(len(programme.talks)) as progress:
-                report = import_programme(event, programme, dry_run=dry_run, progress=progress)
+                report = import_programme(
+                    event,
+                    programme,
+                    dry_run=dry_run,
+                    extend_dates=extend_dates,
+                    progress=progress,
+                )
         except OSError as error:
             raise CommandError(f"{file}: {error.strerror or error}") from None
         except ProgrammeError as error:
