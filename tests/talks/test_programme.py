@@ -681,6 +681,25 @@ def test_admin_import_page_imports_and_sends_to_the_programme(admin_client, neur
     assert Talk.objects.filter(event=neurips, attended=False).count() == 300
 
 
+def test_admin_import_page_offers_to_extend_the_events_dates(admin_client, neurips, pretalx):
+    Event.objects.filter(pk=neurips.pk).update(end_date=datetime.date(2022, 11, 30))
+    url = f"/admin/events/event/{neurips.pk}/import-programme/"
+    upload = SimpleUploadedFile("schedule.xml", pretalx("schedule.xml").read_bytes())
+    html = admin_client.post(url, {"file": upload}).content.decode()
+    assert "outside the event&#x27;s dates 2022-11-28 to 2022-11-30" in html
+    assert "Extend the event&#x27;s dates to the programme&#x27;s days" in html
+    assert not Talk.objects.exists()
+
+    upload = SimpleUploadedFile("schedule.xml", pretalx("schedule.xml").read_bytes())
+    response = admin_client.post(url, {"file": upload, "extend_dates": "on"}, follow=True)
+    assert "Dates of the event: 2022-11-28 to 2022-11-30 → 2022-11-28 to 2022-12-01" in (
+        response.content.decode()
+    )
+    neurips.refresh_from_db()
+    assert neurips.end_date == datetime.date(2022, 12, 1)
+    assert Talk.objects.filter(event=neurips).count() == 300
+
+
 def test_admin_import_page_dry_run_lists_changes(admin_client, neurips, pretalx):
     upload = SimpleUploadedFile("schedule.xml", pretalx("schedule.xml").read_bytes())
 
