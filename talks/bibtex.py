@@ -79,15 +79,20 @@ def entry(paper):
         paper.url,
         paper.doi,
         paper.arxiv_id,
+        paper.venue,
+        paper.published_year,
     )
 
 
-def _entry(pk, title, authors, booktitle, date, presentation, session, url, doi, arxiv_id):
+def _entry(
+    pk, title, authors, event_name, date, presentation, session, url, doi, arxiv_id, venue, year
+):
+    # Where it was published, when it says so; else the event where it was seen.
     fields = [
         ("title", latex(title)),
         ("author", " and ".join(_author(name) for name in authors)),
-        ("booktitle", latex(booktitle)),
-        ("year", str(date.year)),
+        ("booktitle", latex(venue or event_name)),
+        ("year", str(year or date.year)),
     ]
     if session:
         presentation = f"{presentation} {session}"
@@ -121,6 +126,8 @@ ROW_FIELDS = [
     "url",
     "doi",
     "arxiv_id",
+    "venue",
+    "published_year",
 ]
 
 

@@ -348,6 +348,18 @@ class Paper(TopicsMixin, models.Model):
         blank=True,
         validators=[RegexValidator(r"^10\.\d{4,9}/\S+$", _("A DOI looks like 10.1234/abc."))],
     )
+    venue = NFCCharField(
+        _("published in"),
+        max_length=300,
+        blank=True,
+        help_text=_("Its proceedings or journal, when not this event's (from BibTeX)."),
+    )
+    published_year = models.PositiveSmallIntegerField(
+        _("year of publication"),
+        null=True,
+        blank=True,
+        help_text=_("When not this event's (from BibTeX)."),
+    )
     abstract = NFCTextField(_("abstract"), blank=True)
     is_mine = models.BooleanField(_("I am an author"), default=False)
     talk = models.ForeignKey(

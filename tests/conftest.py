@@ -73,3 +73,13 @@ def pytest_collection_modifyitems(config, items):
     if other_database:
         config.hook.pytest_deselected(items=other_database)
         items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_over():
+    """Each test starts in the default language: a request in Korean leaves its
+    translation active in the thread, and commands' output would follow it."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()

@@ -16,7 +16,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from confjournal.exchange.forms import ProgrammeImportForm
+from confjournal.exchange.forms import PapersImportForm, ProgrammeImportForm
+from confjournal.exchange.papers import BibtexError, import_papers, parse_bibtex
 from confjournal.exchange.programme import (
     ProgrammeError,
     check_size,
@@ -84,6 +85,11 @@ class JournalEventAdmin(events_admin.EventAdmin):
                 name="{}_{}_import_programme".format(*info),
             ),
             path(
+                "<path:object_id>/import-papers/",
+                self.admin_site.admin_view(self.import_papers_view),
+                name="{}_{}_import_papers".format(*info),
+            ),
+            path(
                 "<path:object_id>/recap.md",
                 self.admin_site.admin_view(self.recap_view),
                 name="{}_{}_recap".format(*info),
@@ -128,6 +134,47 @@ class JournalEventAdmin(events_admin.EventAdmin):
             "details": report.details() if report else [],
         }
         return TemplateResponse(request, "admin/events/event/import_programme.html", context)
+
+    def import_papers_view(self, request, object_id):
+        """Upload or paste BibTeX; the same write path as `manage.py import_bibtex`."""
+        event = self.get_object(request, unquote(object_id))
+        if not (
+            self.has_change_permission(request, event) and request.user.has_perm("talks.add_paper")
+        ):
+            raise PermissionDenied
+        posted = request.method == "POST"
+        form = PapersImportForm(request.POST if posted else None, request.FILES if posted else None)
+        report = None
+        if posted and form.is_valid():
+            options = form.cleaned_data
+            try:
+                entries, problems = parse_bibtex(options["bibtex"])
+                report = import_papers(
+                    event,
+                    entries,
+                    problems,
+                    dry_run=options["dry_run"],
+                    skip_bad=options["skip_bad"],
+                )
+            except BibtexError as error:
+                form.add_error(None, str(error))
+            else:
+                if not options["dry_run"]:
+                    messages.success(request, report.summary())
+                    for line in report.details()[:20]:
+                        messages.info(request, line)
+                    changelist = reverse("admin:talks_paper_changelist")
+                    return HttpResponseRedirect(f"{changelist}?event__id__exact={event.pk}")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import papers"),
+            "opts": self.opts,
+            "original": event,
+            "form": form,
+            "report": report,
+            "details": report.details() if report else [],
+        }
+        return TemplateResponse(request, "admin/events/event/import_papers.html", context)
 
     def _report_import(self, request, report, shown=20):
         messages.success(request, report.summary())

@@ -24,3 +24,44 @@ class ProgrammeImportForm(forms.Form):
         required=False,
         help_text=_("When the programme's days begin before or end after the event's dates."),
     )
+
+
+class PapersImportForm(forms.Form):
+    """The event's "Import papers" page in the admin: a BibTeX file, or its text."""
+
+    file = forms.FileField(
+        label=_("BibTeX file"),
+        required=False,
+        help_text=_("A .bib file, at most 5 MB."),
+    )
+    text = forms.CharField(
+        label=_("or BibTeX text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        help_text=_('Paste one or more entries, e.g. from a paper\'s "cite" box.'),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Only show what would change"),
+        required=False,
+        help_text=_("Nothing is written; the changes are listed below."),
+    )
+    skip_bad = forms.BooleanField(
+        label=_("Import the rest when an entry is broken"),
+        required=False,
+        help_text=_("Otherwise a broken entry stops the whole import."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        upload, text = data.get("file"), (data.get("text") or "").strip()
+        if upload is None and not text:
+            raise forms.ValidationError(_("Choose a BibTeX file or paste its text."))
+        if upload is not None:
+            if upload.size > 5 * 1024 * 1024:
+                raise forms.ValidationError(_("The file is over 5 MB."))
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
+        data["bibtex"] = text
+        return data
