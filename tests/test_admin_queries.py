@@ -50,9 +50,10 @@ def change_page(client, event):
 
 
 # What the event page costs, whatever it holds: the session and user, the event and its
-# topics, two remembered visibilities, the event's talks, papers and booths to choose
-# among, the cover photo's choices, and each inline's rows with their speakers and topics.
-CHANGE_PAGE_QUERIES = 21
+# topics, the remembered visibilities of notes and photos, the event's talks, papers and
+# booths to choose among, the cover photo's choices, and each inline's rows with their
+# speakers and topics.
+CHANGE_PAGE_QUERIES = 20
 
 
 def test_event_change_page_query_count_does_not_grow_with_its_talks(client):

@@ -16,6 +16,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from confjournal.core.admin_inputs import remember_visibilities
 from confjournal.exchange.forms import PapersImportForm, ProgrammeImportForm
 from confjournal.exchange.papers import BibtexError, import_papers, parse_bibtex
 from confjournal.exchange.programme import (
@@ -25,7 +26,7 @@ from confjournal.exchange.programme import (
     parse_programme,
 )
 from events import admin as events_admin
-from events.models import Event
+from events.models import Event, Photo
 from talks import recap
 from talks.admin import (
     NoteAboutItAdminMixin,
@@ -57,6 +58,12 @@ class JournalEventAdmin(events_admin.EventAdmin):
         NoteInline,
         events_admin.PhotoInline,
     ]
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        if obj is not None:
+            # The note and photo rows' visibility, remembered, in one query for both.
+            remember_visibilities(request, obj.pk, [Note, Photo])
+        yield from super().get_formsets_with_inlines(request, obj)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Note:
