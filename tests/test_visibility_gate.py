@@ -34,10 +34,11 @@ EXEMPT_MODULES = [
     "*/management/commands/*",
     "confjournal/exchange/demo.py",
     "confjournal/settings.py",
-    # Write paths of commands and the admin: importing a programme or papers into
-    # an event, and the whole-journal backup archive.
+    # Write paths of commands and the admin: importing a programme, papers or a post
+    # into an event, and the whole-journal backup archive.
     "confjournal/exchange/programme.py",
     "confjournal/exchange/papers.py",
+    "confjournal/exchange/posts.py",
     "confjournal/exchange/archive.py",
     # Writes a synthetic journal for the benchmarks; shows nothing.
     "bench/generate.py",

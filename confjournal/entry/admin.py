@@ -6,6 +6,9 @@ the result, so neither app imports the other the wrong way. Loaded by confjourna
 after both apps' admin modules (confjournal comes after them in INSTALLED_APPS).
 """
 
+import tempfile
+from pathlib import Path
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -17,8 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from confjournal.core.admin_inputs import remember_visibilities
-from confjournal.exchange.forms import PapersImportForm, ProgrammeImportForm
+from confjournal.exchange.forms import PapersImportForm, PostImportForm, ProgrammeImportForm
 from confjournal.exchange.papers import BibtexError, import_papers, parse_bibtex
+from confjournal.exchange.posts import PostError, import_post, read_post
 from confjournal.exchange.programme import (
     ProgrammeError,
     check_size,
@@ -95,6 +99,11 @@ class JournalEventAdmin(events_admin.EventAdmin):
                 "<path:object_id>/import-papers/",
                 self.admin_site.admin_view(self.import_papers_view),
                 name="{}_{}_import_papers".format(*info),
+            ),
+            path(
+                "<path:object_id>/import-post/",
+                self.admin_site.admin_view(self.import_post_view),
+                name="{}_{}_import_post".format(*info),
             ),
             path(
                 "<path:object_id>/recap.md",
@@ -182,6 +191,54 @@ class JournalEventAdmin(events_admin.EventAdmin):
             "details": report.details() if report else [],
         }
         return TemplateResponse(request, "admin/events/event/import_papers.html", context)
+
+    def import_post_view(self, request, object_id):
+        """Upload a saved blog post; the same write path as `manage.py import_post`."""
+        event = self.get_object(request, unquote(object_id))
+        if not (
+            self.has_change_permission(request, event) and request.user.has_perm("talks.add_note")
+        ):
+            raise PermissionDenied
+        posted = request.method == "POST"
+        form = PostImportForm(request.POST if posted else None, request.FILES if posted else None)
+        if posted and form.is_valid():
+            upload = form.cleaned_data["file"]
+            suffix = Path(upload.name).suffix.lower()
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / f"post{suffix}"
+                with path.open("wb") as file:
+                    for chunk in upload.chunks():
+                        file.write(chunk)
+                try:
+                    post = read_post(path)
+                    note = import_post(event, post, request.user, form.cleaned_data["visibility"])
+                except PostError as error:
+                    form.add_error("file", str(error))
+                else:
+                    messages.success(
+                        request,
+                        ngettext(
+                            "Imported “%(title)s” with %(n)d photo.",
+                            "Imported “%(title)s” with %(n)d photos.",
+                            len(post.images),
+                        )
+                        % {"title": note.title, "n": len(post.images)},
+                    )
+                    for address in post.missing[:20]:
+                        messages.warning(
+                            request, _("Not in the saved files, left out: %(a)s") % {"a": address}
+                        )
+                    return HttpResponseRedirect(reverse("admin:talks_note_change", args=[note.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import a post"),
+            "opts": self.opts,
+            "original": event,
+            "form": form,
+            "report": None,
+            "details": [],
+        }
+        return TemplateResponse(request, "admin/events/event/import_post.html", context)
 
     def _report_import(self, request, report, shown=20):
         messages.success(request, report.summary())

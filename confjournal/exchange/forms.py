@@ -65,3 +65,21 @@ class PapersImportForm(forms.Form):
                 raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
         data["bibtex"] = text
         return data
+
+
+class PostImportForm(forms.Form):
+    """The event's "Import a post" page in the admin."""
+
+    file = forms.FileField(
+        label=_("Saved post"),
+        help_text=_(
+            "A page saved from the browser as a .zip with its files, or a Markdown (.md) "
+            "file; at most 50 MB."
+        ),
+    )
+    visibility = forms.ChoiceField(
+        label=_("visibility"),
+        choices=[("private", _("Private")), ("public", _("Public"))],
+        initial="private",
+        help_text=_("Of the note and the photos made from its images."),
+    )
