@@ -807,3 +807,89 @@ def test_admin_programme_query_count_does_not_grow(
         response = admin_client.get(f"/admin/talks/talk/?event__id__exact={neurips.pk}")
 
     assert len(response.context["cl"].formset.forms) == size
+
+
+def korean_night_programme(tmp_path):
+    """A frab XML programme in pretalx's shape for a two-day forum in Seoul (12-13 July
+    2023): a room named only in Korean, an emoji title, a four-hour workshop, a talk
+    that spans midnight and one in the night after the last day."""
+    source = ET.parse(data_file("pretalx-neurips22", "schedule.xml"))  # noqa: S314
+    template = source.find(".//event")
+    root = ET.Element("schedule")
+    conference = ET.SubElement(root, "conference")
+    ET.SubElement(conference, "title").text = "대한민국 인공지능 위크 2023"
+    ET.SubElement(conference, "time_zone_name").text = "Asia/Seoul"
+    talks = [
+        # (programme day, guid, title, start, duration); a start before 04:00 is the night after
+        ("2023-07-12", "g-workshop", "LLM 파인튜닝 워크숍", "14:00", "04:00"),
+        ("2023-07-12", "g-midnight", "자정을 넘는 토론", "23:30", "01:00"),
+        ("2023-07-13", "g-emoji", "🤖 로봇과 함께하는 밤", "20:00", "00:45"),
+        ("2023-07-13", "g-night", "새벽 세션: 남은 질문들", "01:00", "00:30"),
+    ]
+    days = {}
+    for day, guid, title, start, duration in talks:
+        calendar_day = datetime.date.fromisoformat(day)
+        if start < "04:00":
+            calendar_day += datetime.timedelta(days=1)
+        full = f"{calendar_day}T{start}:00+09:00"
+        if day not in days:
+            following = datetime.date.fromisoformat(day) + datetime.timedelta(days=1)
+            element = ET.SubElement(
+                root,
+                "day",
+                date=day,
+                start=f"{day}T04:00:00+09:00",
+                end=f"{following}T03:59:00+09:00",
+            )
+            days[day] = ET.SubElement(element, "room", name="그랜드볼룸")
+        event = copy.deepcopy(template)
+        event.set("guid", guid)
+        for name, value in (("title", title), ("date", full), ("start", start)):
+            event.find(name).text = value
+        event.find("duration").text = duration
+        event.find("room").text = "그랜드볼룸"
+        days[day].append(event)
+    path = tmp_path / "schedule.xml"
+    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+    return path
+
+
+def test_a_korean_two_day_programme_with_its_night_comes_in_whole(client, tmp_path):
+    forum = EventFactory(
+        name="대한민국 인공지능 위크 2023",
+        slug="ai-week-2023",
+        start_date=datetime.date(2023, 7, 12),
+        end_date=datetime.date(2023, 7, 13),
+        visibility="public",
+    )
+    out, _err = run(korean_night_programme(tmp_path), "--event", "ai-week-2023")
+
+    assert "4 new talks" in out
+    rows = {
+        talk.external_id: (talk.date, talk.start_time, talk.end_time, talk.room)
+        for talk in Talk.objects.filter(event=forum)
+    }
+    first, second, hall, at = (
+        datetime.date(2023, 7, 12),
+        datetime.date(2023, 7, 13),
+        "그랜드볼룸",
+        datetime.time,
+    )
+    assert rows == {
+        "g-workshop": (first, at(14), at(18), hall),
+        "g-midnight": (first, at(23, 30), at(0, 30), hall),
+        "g-emoji": (second, at(20), at(20, 45), hall),
+        "g-night": (second, at(1), at(1, 30), hall),
+    }
+    Talk.objects.filter(event=forum).update(attended=True)
+    page = client.get("/events/ai-week-2023/").content.decode()
+    # Under the second day: the evening talk, then the night after it.
+    assert page.index("🤖 로봇과 함께하는 밤") < page.index("새벽 세션: 남은 질문들")
+    calendar = client.get("/events/ai-week-2023/calendar.ics").content.decode()
+    assert "DTSTART;TZID=Asia/Seoul:20230714T010000" in calendar
+    assert "DTEND;TZID=Asia/Seoul:20230713T003000" in calendar  # past midnight
+    # Importing it again changes nothing.
+    assert (
+        "0 new talks, 0 updated, 4 unchanged"
+        in run(korean_night_programme(tmp_path), "--event", "ai-week-2023")[0]
+    )
