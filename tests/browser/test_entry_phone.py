@@ -115,3 +115,31 @@ def test_the_entry_screens_in_english_on_a_phone(context_factory, artifacts):
     assert page.locator("#id_note").is_visible()
     shoot(page, artifacts, "entry-talk-with-note-en")
     assert not watch.errors, "\n".join(watch.errors)
+
+
+@pytest.mark.parametrize("locale", ["en-US", "ko-KR"])
+def test_the_header_on_a_phone_leaves_room_for_the_page(context_factory, artifacts, locale):
+    context, watch = context_factory(locale=locale, **PHONE)
+    page = context.new_page()
+    page.goto("/events/")
+    header = page.locator("header.site-header")
+    assert header.bounding_box()["height"] <= 120
+    assert page.locator("#site-search-q").is_visible()
+    assert not page.locator(".site-nav").is_visible()
+    shoot(page, artifacts, f"header-phone-{locale[:2]}")
+    # The menu opens without script and leads on.
+    page.locator(".site-menu summary").click()
+    links = page.locator(".site-menu nav a")
+    assert links.count() == 8 and links.first.is_visible()
+    with page.expect_navigation():
+        links.nth(1).click()
+    assert page.url.endswith("/talks/")
+    assert not watch.errors, "\n".join(watch.errors)
+
+
+def test_the_header_on_a_desktop_shows_its_links_in_a_row(context_factory):
+    context, _watch = context_factory()
+    page = context.new_page()
+    page.goto("/events/")
+    assert page.locator(".site-nav a").count() == 8 and page.locator(".site-nav").is_visible()
+    assert not page.locator(".site-menu").is_visible()
