@@ -21,6 +21,7 @@ from django.conf import settings
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth import get_user_model
 from django.db import router, transaction
+from django.db.models import Count, Q
 
 from confjournal.core.text import make_slug, nfc
 from events import photos
@@ -359,6 +360,16 @@ def _cascade(record):
         if model in labels
         for instance in instances
     }
+
+
+def holds_only_the_demo():
+    """Whether every event of the journal is the demo's (and there is one): a new owner's
+    journal, before they log their first event."""
+    demo = Q(**{f"owner__{get_user_model().USERNAME_FIELD}": DEMO_OWNER})
+    counts = Event.objects.aggregate(
+        demo=Count("pk", filter=demo), others=Count("pk", filter=~demo)
+    )
+    return counts["demo"] > 0 and counts["others"] == 0
 
 
 def remove_demo():
