@@ -321,8 +321,7 @@ class PhotoInline(OwnPhotosMixin, VisibleRecordsMixin, admin.StackedInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        visibility = formset.form.base_fields.get("visibility")
-        suggest_visibility(visibility, Photo, request, obj.pk if obj else None)
+        suggest_visibility(formset.form, "visibility", Photo, request, obj.pk if obj else None)
         return formset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

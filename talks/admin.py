@@ -129,7 +129,7 @@ class NoteAboutItAdminMixin:
 
     def _for_writer(self, form, request, event):
         form.user = request.user
-        suggest_visibility(form.base_fields.get("note_visibility"), Note, request, event)
+        suggest_visibility(form, "note_visibility", Note, request, event)
         return form
 
     def save_related(self, request, form, formsets, change):
@@ -372,8 +372,7 @@ class NoteInline(
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        visibility = formset.form.base_fields.get("visibility")
-        suggest_visibility(visibility, Note, request, obj.pk if obj else None)
+        suggest_visibility(formset.form, "visibility", Note, request, obj.pk if obj else None)
         return formset
 
     def get_queryset(self, request):
@@ -574,8 +573,8 @@ class NoteAdmin(
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         if obj is None:
-            field = form.base_fields.get("visibility")
-            suggest_visibility(field, Note, request, self._event_written_about(request))
+            event = self._event_written_about(request)
+            suggest_visibility(form, "visibility", Note, request, event)
         return form
 
     def _event_written_about(self, request):

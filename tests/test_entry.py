@@ -447,3 +447,18 @@ def test_the_stats_count_a_city_once_whatever_its_case(client):
     assert re.search(r"Seoul, South Korea</t[hd]>\s*<td[^>]*>3<", html), html[html.find("city") :][
         :3000
     ]
+
+
+def test_one_writers_remembered_choice_never_starts_anothers_note(client, admin_user, forum):
+    """The talk form's note visibility is a field of the form class itself: a suggestion
+    for one request must not stay on it for the next (another user's, another event's)."""
+    make.NoteFactory(event=forum, owner=admin_user, visibility="public")
+    client.force_login(admin_user)
+    html = client.get(f"/admin/talks/talk/add/?event={forum.pk}").content.decode()
+    assert selected(html, "note_visibility") == ["public"]
+
+    other_event = make.EventFactory(name="Someone's meetup")
+    client.force_login(make.StaffFactory(username="newcomer"))
+    html = client.get(f"/admin/talks/talk/add/?event={other_event.pk}").content.decode()
+    assert selected(html, "note_visibility") == ["private"]
+    assert "Private until you choose Public" in html

@@ -7,6 +7,7 @@ times are the browser's own inputs (a phone shows its date and time pickers), an
 typed date may be written year first as Koreans write it: 2023.07.13, 2023. 7. 13.
 """
 
+import copy
 import datetime
 import re
 
@@ -263,12 +264,18 @@ def remember_visibilities(request, event_id, models):
         known[model, event_id] = row.get(f"last_{model._meta.model_name}")
 
 
-def suggest_visibility(field, model, request, event_id):
-    """Start a new record's visibility field as the user's last choice at the event (else
-    as the model's default, private) and say so under it, before anything is saved.
-    Read once a request for each model and event (the event page's rows all ask)."""
-    if field is None:
+def suggest_visibility(form_class, name, model, request, event_id):
+    """Start a new record's visibility field (`name` of `form_class`) as the user's last
+    choice at the event (else as the field's default, private) and say so under it,
+    before anything is saved. Read once a request for each model and event (the event
+    page's rows all ask).
+
+    The field is copied first: a field declared on a form class (a talk's note
+    visibility) is shared by every form class made from it, in every request.
+    """
+    if name not in form_class.base_fields:
         return
+    field = form_class.base_fields[name] = copy.deepcopy(form_class.base_fields[name])
     known = request.__dict__.setdefault("remembered_visibility", {})
     if (model, event_id) not in known:
         known[model, event_id] = remembered_visibility(model, request.user, event_id)
