@@ -237,29 +237,24 @@ class ReturnToNextMixin:
         return super().response_change(request, obj)
 
 
-def remembered_visibility(model, user, event_id):
-    """The visibility `user` chose for their last `model` record (note, photo) at the
-    event, or None when there is none: a new one starts the same way."""
-    if not str(event_id or "").isdigit() or len(str(event_id)) > 18:
-        return None
-    last = model.objects.filter(owner=user.pk, event=int(event_id)).order_by("-created_at", "-pk")
-    return last.values_list("visibility", flat=True).first()
-
-
 def remember_visibilities(request, event_id, models):
     """Read the user's last choice at the event for each of `models` (notes, photos) in
-    one query, for the `suggest_visibility` calls of a page with several of them."""
+    one query, for the `suggest_visibility` calls of the request (None: there is none,
+    or `event_id` names no event)."""
     known = request.__dict__.setdefault("remembered_visibility", {})
-    events = models[0]._meta.get_field("event").related_model.objects.filter(pk=event_id)
-    last = {
-        f"last_{model._meta.model_name}": Subquery(
-            model.objects.filter(owner=request.user.pk, event=OuterRef("pk"))
-            .order_by("-created_at", "-pk")
-            .values("visibility")[:1]
-        )
-        for model in models
-    }
-    row = events.values(**last).first() or {}
+    event_id = str(event_id or "")
+    row = {}
+    if event_id.isdigit() and len(event_id) <= 18:
+        events = models[0]._meta.get_field("event").related_model.objects
+        last = {
+            f"last_{model._meta.model_name}": Subquery(
+                model.objects.filter(owner=request.user.pk, event=OuterRef("pk"))
+                .order_by("-created_at", "-pk")
+                .values("visibility")[:1]
+            )
+            for model in models
+        }
+        row = events.filter(pk=int(event_id)).values(**last).first() or {}
     for model in models:
         known[model, event_id] = row.get(f"last_{model._meta.model_name}")
 
@@ -277,9 +272,9 @@ def suggest_visibility(form_class, name, model, request, event_id):
         return
     field = form_class.base_fields[name] = copy.deepcopy(form_class.base_fields[name])
     known = request.__dict__.setdefault("remembered_visibility", {})
-    if (model, event_id) not in known:
-        known[model, event_id] = remembered_visibility(model, request.user, event_id)
-    remembered = known[model, event_id]
+    if (model, str(event_id or "")) not in known:
+        remember_visibilities(request, event_id, [model])
+    remembered = known[model, str(event_id or "")]
     if remembered is not None:
         field.initial = remembered
         field.help_text = (
