@@ -113,14 +113,32 @@ class JournalEventAdmin(events_admin.EventAdmin):
             *super().get_urls(),
         ]
 
+    def _event_to_import_into(self, request, object_id, permission):
+        """The event of an import page, for a user who may change it and add such records."""
+        event = self.get_object(request, unquote(object_id))
+        if not (self.has_change_permission(request, event) and request.user.has_perm(permission)):
+            raise PermissionDenied
+        return event
+
+    def _import_page(self, request, event, title, template, form, report=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.opts,
+            "original": event,
+            "form": form,
+            "report": report,
+            "details": report.details() if report else [],
+        }
+        return TemplateResponse(request, f"admin/events/event/{template}.html", context)
+
     def import_programme_view(self, request, object_id):
         """Upload a programme file; the same write path as `manage.py import_schedule`."""
-        event = self.get_object(request, unquote(object_id))
-        if not (
-            self.has_change_permission(request, event) and request.user.has_perm("talks.add_talk")
-        ):
-            raise PermissionDenied
-        form = ProgrammeImportForm(request.POST or None, request.FILES or None)
+        event = self._event_to_import_into(request, object_id, "talks.add_talk")
+        posted = request.method == "POST"
+        form = ProgrammeImportForm(
+            request.POST if posted else None, request.FILES if posted else None
+        )
         report = None
         if request.method == "POST" and form.is_valid():
             upload, dry_run = form.cleaned_data["file"], form.cleaned_data["dry_run"]
@@ -140,24 +158,13 @@ class JournalEventAdmin(events_admin.EventAdmin):
                     self._report_import(request, report)
                     changelist = reverse("admin:talks_talk_changelist")
                     return HttpResponseRedirect(f"{changelist}?event__id__exact={event.pk}")
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Import programme"),
-            "opts": self.opts,
-            "original": event,
-            "form": form,
-            "report": report,
-            "details": report.details() if report else [],
-        }
-        return TemplateResponse(request, "admin/events/event/import_programme.html", context)
+        return self._import_page(
+            request, event, _("Import programme"), "import_programme", form, report
+        )
 
     def import_papers_view(self, request, object_id):
         """Upload or paste BibTeX; the same write path as `manage.py import_bibtex`."""
-        event = self.get_object(request, unquote(object_id))
-        if not (
-            self.has_change_permission(request, event) and request.user.has_perm("talks.add_paper")
-        ):
-            raise PermissionDenied
+        event = self._event_to_import_into(request, object_id, "talks.add_paper")
         posted = request.method == "POST"
         form = PapersImportForm(request.POST if posted else None, request.FILES if posted else None)
         report = None
@@ -181,24 +188,11 @@ class JournalEventAdmin(events_admin.EventAdmin):
                         messages.info(request, line)
                     changelist = reverse("admin:talks_paper_changelist")
                     return HttpResponseRedirect(f"{changelist}?event__id__exact={event.pk}")
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Import papers"),
-            "opts": self.opts,
-            "original": event,
-            "form": form,
-            "report": report,
-            "details": report.details() if report else [],
-        }
-        return TemplateResponse(request, "admin/events/event/import_papers.html", context)
+        return self._import_page(request, event, _("Import papers"), "import_papers", form, report)
 
     def import_post_view(self, request, object_id):
         """Upload a saved blog post; the same write path as `manage.py import_post`."""
-        event = self.get_object(request, unquote(object_id))
-        if not (
-            self.has_change_permission(request, event) and request.user.has_perm("talks.add_note")
-        ):
-            raise PermissionDenied
+        event = self._event_to_import_into(request, object_id, "talks.add_note")
         posted = request.method == "POST"
         form = PostImportForm(request.POST if posted else None, request.FILES if posted else None)
         if posted and form.is_valid():
@@ -229,16 +223,7 @@ class JournalEventAdmin(events_admin.EventAdmin):
                             request, _("Not in the saved files, left out: %(a)s") % {"a": address}
                         )
                     return HttpResponseRedirect(reverse("admin:talks_note_change", args=[note.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Import a post"),
-            "opts": self.opts,
-            "original": event,
-            "form": form,
-            "report": None,
-            "details": [],
-        }
-        return TemplateResponse(request, "admin/events/event/import_post.html", context)
+        return self._import_page(request, event, _("Import a post"), "import_post", form)
 
     def _report_import(self, request, report, shown=20):
         messages.success(request, report.summary())
