@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from confjournal.exchange.papers import MAX_BYTES, BibtexError, import_papers, parse_bibtex
-from events.models import Event
+from confjournal.management import event_by_slug
 
 
 class Command(BaseCommand):
@@ -27,10 +27,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, event, dry_run, skip_bad, **options):
-        try:
-            event = Event.objects.get(slug=event)
-        except Event.DoesNotExist:
-            raise CommandError(f'There is no event with the slug "{event}".') from None
+        event = event_by_slug(event)
         path = Path(file)
         try:
             if path.stat().st_size > MAX_BYTES:

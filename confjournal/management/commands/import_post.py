@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from confjournal.exchange.posts import PostError, import_post, read_post
-from events.models import Event
+from confjournal.management import event_by_slug
 
 
 class Command(BaseCommand):
@@ -29,10 +29,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, event, images, visibility, owner, **options):
-        try:
-            event = Event.objects.select_related("owner").get(slug=event)
-        except Event.DoesNotExist:
-            raise CommandError(f'There is no event with the slug "{event}".') from None
+        event = event_by_slug(event)
         user = event.owner
         if owner:
             user = get_user_model().objects.filter(username=owner).first()

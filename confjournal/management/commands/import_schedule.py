@@ -13,7 +13,7 @@ from confjournal.exchange.programme import (
     import_programme,
     parse_programme,
 )
-from events.models import Event
+from confjournal.management import event_by_slug
 
 
 class Command(BaseCommand):
@@ -37,10 +37,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, event, dry_run, extend_dates, verbosity, **options):
-        try:
-            event = Event.objects.get(slug=event)
-        except Event.DoesNotExist:
-            raise CommandError(f'There is no event with the slug "{event}".') from None
+        event = event_by_slug(event)
         path = Path(file)
         try:
             check_size(path.stat().st_size)
