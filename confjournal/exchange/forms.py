@@ -4,8 +4,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
-class ProgrammeImportForm(forms.Form):
+class DryRunForm(forms.Form):
+    """An import page that can list the changes without writing them."""
+
+    dry_run = forms.BooleanField(
+        label=_("Only show what would change"),
+        required=False,
+        help_text=_("Nothing is written; the changes are listed below."),
+    )
+
+
+class ProgrammeImportForm(DryRunForm):
     """The event's "Import programme" page in the admin."""
+
+    field_order = ["file", "dry_run", "extend_dates"]
 
     file = forms.FileField(
         label=_("Programme file"),
@@ -14,11 +26,6 @@ class ProgrammeImportForm(forms.Form):
             "as the conference publishes it; at most 10 MB."
         ),
     )
-    dry_run = forms.BooleanField(
-        label=_("Only show what would change"),
-        required=False,
-        help_text=_("Nothing is written; the changes are listed below."),
-    )
     extend_dates = forms.BooleanField(
         label=_("Extend the event's dates to the programme's days"),
         required=False,
@@ -26,8 +33,10 @@ class ProgrammeImportForm(forms.Form):
     )
 
 
-class PapersImportForm(forms.Form):
+class PapersImportForm(DryRunForm):
     """The event's "Import papers" page in the admin: a BibTeX file, or its text."""
+
+    field_order = ["file", "text", "dry_run", "skip_bad"]
 
     file = forms.FileField(
         label=_("BibTeX file"),
@@ -39,11 +48,6 @@ class PapersImportForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
         help_text=_('Paste one or more entries, e.g. from a paper\'s "cite" box.'),
-    )
-    dry_run = forms.BooleanField(
-        label=_("Only show what would change"),
-        required=False,
-        help_text=_("Nothing is written; the changes are listed below."),
     )
     skip_bad = forms.BooleanField(
         label=_("Import the rest when an entry is broken"),
