@@ -205,7 +205,7 @@ def import_papers(event, entries, problems=(), *, dry_run=False, skip_bad=False)
         )
     report = PapersReport(event=event, dry_run=dry_run, skipped=list(problems))
     with transaction.atomic():
-        papers = list(event.papers.all())
+        papers = list(event.papers.prefetch_related("tags"))  # not a query per paper
         by_doi = {p.doi.lower(): p for p in papers if p.doi}
         by_arxiv = {p.arxiv_id.split("v")[0]: p for p in papers if p.arxiv_id}
         by_title = {title_key(p.title): p for p in papers}

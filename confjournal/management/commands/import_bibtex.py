@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from confjournal.exchange.papers import MAX_BYTES, BibtexError, import_papers, parse_bibtex
-from confjournal.management import event_by_slug
+from confjournal.management.commands._events import event_by_slug
 
 
 class Command(BaseCommand):

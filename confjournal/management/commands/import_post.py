@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from confjournal.exchange.posts import PostError, import_post, read_post
-from confjournal.management import event_by_slug
+from confjournal.management.commands._events import event_by_slug
 
 
 class Command(BaseCommand):

@@ -13,7 +13,7 @@ from confjournal.exchange.programme import (
     import_programme,
     parse_programme,
 )
-from confjournal.management import event_by_slug
+from confjournal.management.commands._events import event_by_slug
 
 
 class Command(BaseCommand):
