@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /health/ for load balancers, before the host check and the HTTPS redirect.
+    "confjournal.web.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Above WhiteNoise, so static files carry the same policy headers as pages.
     "csp.middleware.CSPMiddleware",

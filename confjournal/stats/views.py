@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from confjournal.core.visibility import sees_everything
-from confjournal.web.pagecache import current_version
+from confjournal.web.pagecache import current_version, get_quietly, set_quietly
 from events.models import Event
 from talks.models import TAGGED_MODELS, Paper, Talk
 
@@ -491,10 +491,10 @@ def version_cached(name, compute, seconds=CACHE_SECONDS):
     if version is None:
         return compute()
     key = f"{name}:{version}"
-    value = cache.get(key)
+    value = get_quietly(cache, key)
     if value is None:
         value = compute()
-        transaction.on_commit(lambda: cache.set(key, value, seconds))
+        transaction.on_commit(lambda: set_quietly(cache, key, value, seconds))
     return value
 
 

@@ -33,6 +33,7 @@ so query-count tests measure the views; tests/test_pagecache.py turns it on).
 """
 
 import hashlib
+import logging
 import threading
 import zlib
 
@@ -59,6 +60,7 @@ TRIGGER_PREFIX = "cj_jv_"
 # Pages longer than this (uncompressed) go to the large-page cache as they are.
 LARGE_FROM = 1024 * 1024
 PG_FUNCTION = "cj_journal_version_bump"
+logger = logging.getLogger(__name__)
 
 
 def _setting(name, default):
@@ -257,6 +259,23 @@ def _large_cache():
     return caches[alias] if alias else None
 
 
+def get_quietly(cache, key):
+    """A stored entry, or None, also when a shared cache (Redis) does not answer:
+    then pages come from the views, slower but whole, until it is back."""
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.warning("page cache: the cache does not answer", exc_info=True)
+        return None
+
+
+def set_quietly(cache, key, entry, seconds):
+    try:
+        cache.set(key, entry, seconds)
+    except Exception:
+        logger.warning("page cache: the cache does not answer", exc_info=True)
+
+
 def clear():
     """Forget every stored page (tests and benchmarks; a write needs no clearing)."""
     for cache in (_cache(), _large_cache()):
@@ -307,9 +326,9 @@ class FetchPageMiddleware:
             version = request_version()
             if version is not None:
                 key = _key(request, version)
-                entry = _cache().get(key)
+                entry = get_quietly(_cache(), key)
                 if entry is None and (large := _large_cache()) is not None:
-                    entry = large.get(key)
+                    entry = get_quietly(large, key)
                 if entry is not None and all(
                     _header_value(request, h) == v for h, v in entry["vary"].items()
                 ):
@@ -355,7 +374,7 @@ class StorePageMiddleware:
         if len(raw) <= LARGE_FROM:
             content = zlib.compress(raw, 1)
             if len(content) <= _setting("PAGE_CACHE_MAX_BYTES", 128 * 1024):
-                _cache().set(key, {**entry, "content": content}, seconds)
+                set_quietly(_cache(), key, {**entry, "content": content}, seconds)
                 return
         # Bigger ones (the BibTeX of every paper) would cost more to compress and
         # decompress on every hit than they save: they are kept as they are in a
@@ -363,7 +382,7 @@ class StorePageMiddleware:
         # (CACHE_LARGE_MAX_ENTRIES x PAGE_CACHE_LARGE_BYTES bounds it).
         large = _large_cache()
         if large is not None and len(raw) <= _setting("PAGE_CACHE_LARGE_BYTES", 0):
-            large.set(key, {**entry, "content": raw, "compressed": False}, seconds)
+            set_quietly(large, key, {**entry, "content": raw, "compressed": False}, seconds)
 
     @staticmethod
     def _storable(request, response):
