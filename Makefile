@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
 
-.PHONY: install install-dev run test lint format clean bench-search bench messages
+.PHONY: install install-dev run test cluster-test lint format clean bench-search bench messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ run: install
 ## test: lint, migration check, the test suite on SQLite and (when available) PostgreSQL
 test: install-dev
 	scripts/test
+
+## cluster-test: two gunicorns on one PostgreSQL, one Redis and one media folder, tested over HTTP
+cluster-test: install-dev
+	scripts/cluster-test
 
 ## bench-search: search on 100,000 generated notes, SQLite and PostgreSQL, vs icontains
 bench-search: install-dev

@@ -4,6 +4,9 @@ import pytest
 
 from tests.factories import StaffFactory, StaffMemberFactory, UserFactory
 
+# The two-server tests need the servers `make cluster-test` starts (scripts/cluster-test).
+collect_ignore = [] if os.environ.get("CONFJOURNAL_CLUSTER") == "1" else ["cluster"]
+
 
 def require_or_skip(reason):
     """Skip a test whose input or service is missing here; fail it in CI.
