@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("confjournal.search.urls")),
     path("", include("confjournal.topics.urls")),
     path("", include("confjournal.stats.urls")),
+    path("", include("confjournal.years.urls")),
     path("", include("confjournal.syndication.urls")),
 ]

@@ -544,7 +544,7 @@ class NoteAdmin(
     list_select_related = ["event", "talk", "paper", "booth", "owner"]
     # "Today / past 7 days / this month / this year" by when the note was written: no
     # query to draw, where a date hierarchy reads the date of every note.
-    list_filter = ["visibility", "created_at"]
+    list_filter = ["visibility", "highlight", "created_at"]
     search_fields = ["title", "body", "event__name"]
     show_full_result_count = False  # a search does not count all 100,000 notes as well
     autocomplete_fields = ["event", "talk", "paper", "booth", "photos"]
@@ -554,7 +554,7 @@ class NoteAdmin(
         ("talk", "paper", "booth"),
         "title",
         "body",
-        "visibility",
+        ("visibility", "highlight"),
         "tags",
         "photos",
         "owner",

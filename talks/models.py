@@ -465,6 +465,11 @@ class Note(TopicsMixin, models.Model):
         default=Visibility.PRIVATE,
         help_text=_("Private notes are seen by you alone."),
     )
+    highlight = models.BooleanField(
+        _("highlight"),
+        default=False,
+        help_text=_("One of the year's best moments: shown in the year in review."),
+    )
     tags = Tags()
     photos = models.ManyToManyField(
         Photo, verbose_name=_("photos"), related_name="notes", blank=True

@@ -49,7 +49,7 @@ def _date(value):
     return formats.date_format(value, "DATE_FORMAT")
 
 
-def _dates(event):
+def event_dates(event):
     if event.start_date == event.end_date:
         return _date(event.start_date)
     return f"{_date(event.start_date)} \N{EN DASH} {_date(event.end_date)}"
@@ -65,7 +65,7 @@ def event_recap(event, viewer=None, absolute=lambda url: url):
     viewer = viewer or AnonymousUser()
     lines = [f"# {inline(event.name)}", ""]
     place = ", ".join(part for part in (event.venue, event.city, event.country.name) if part)
-    meta = [_dates(event), place, event.get_kind_display()]
+    meta = [event_dates(event), place, event.get_kind_display()]
     if event.role != Event.Role.ATTENDEE:
         meta.append(_("my role: %(role)s") % {"role": event.get_role_display()})
     lines += [" · ".join(inline(part) for part in meta if part), ""]
@@ -80,7 +80,7 @@ def event_recap(event, viewer=None, absolute=lambda url: url):
     if children:
         lines += [f"## {_('Days and side events')}", ""]
         lines += [
-            f"- {link(child.name, absolute(child.get_absolute_url()))} ({_dates(child)})"
+            f"- {link(child.name, absolute(child.get_absolute_url()))} ({event_dates(child)})"
             for child in children
         ]
         lines.append("")
@@ -101,7 +101,7 @@ def event_recap(event, viewer=None, absolute=lambda url: url):
                     lines.append("")
                 day = talk.date
                 lines += [f"### {_date(day) if day else _('Date not noted')}", ""]
-            lines.append(f"- {_talk_line(talk, absolute)}")
+            lines.append(f"- {talk_line(talk, absolute)}")
         lines.append("")
 
     papers = list(
@@ -132,12 +132,12 @@ def event_recap(event, viewer=None, absolute=lambda url: url):
     for index, note in enumerate(notes):
         if index == 0:
             lines += [f"## {_('Notes')}", ""]
-        lines += _note_block(note, absolute)
+        lines += note_block(note, absolute)
 
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _talk_line(talk, absolute):
+def talk_line(talk, absolute):
     parts = [f"**{link(talk.title, absolute(talk.get_absolute_url()))}**"]
     speakers = ", ".join(inline(speaker.name) for speaker in talk.speaker_list)
     if speakers:
@@ -190,7 +190,7 @@ def _booth_line(booth):
     return text
 
 
-def _note_block(note, absolute):
+def note_block(note, absolute):
     title = note.title or _("Note")
     block = [f"### {inline(title)}", ""]
     meta = [inline(note.owner.get_full_name() or note.owner.get_username())]

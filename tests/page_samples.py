@@ -48,6 +48,7 @@ REQUIRED_KINDS = {
     "topics:detail",
     "search:results?q=pruning",
     "stats:overview",
+    "years:detail",
     "events:photo_gallery",
     "events:photo_detail",
 }

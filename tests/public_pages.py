@@ -29,6 +29,10 @@ def by_slug(record):
     return {"slug": record.slug}
 
 
+def by_year(event):
+    return {"year": event.start_date.year}
+
+
 def photo_file(photo):
     # test_fuzz passes a stand-in record with only `pk` and `slug`.
     image = getattr(photo, "image", None)
@@ -83,6 +87,9 @@ PAGES = {
     "events:photo_file": Page(Photo, photo_file),
     # Stats, sitemap and robots.txt.
     "stats:overview": Page(),
+    # The year in review and its Markdown, for the year of an event.
+    "years:detail": Page(Event, by_year),
+    "years:markdown": Page(Event, by_year),
     "syndication:sitemap": Page(),
     "syndication:sitemap_section": Page(
         kwargs=lambda _record: {"section": "events"},

@@ -35,7 +35,7 @@ def build_journal(size):
             )
             child.tags.add("topic")
             for _ in range(2):
-                talk = make.TalkFactory(event=child, speakers=speakers[:2])
+                talk = make.TalkFactory(event=child, speakers=speakers[:2], rating=4)
                 talk.tags.add("topic")
                 paper = make.PaperFactory(event=child, talk=talk)
                 paper.tags.add("topic")
@@ -43,7 +43,7 @@ def build_journal(size):
                 booth.tags.add("topic")
                 for visibility in ("public", "private"):
                     note = make.NoteFactory(
-                        event=child, talk=talk, owner=owner, visibility=visibility
+                        event=child, talk=talk, owner=owner, visibility=visibility, highlight=True
                     )
                     note.tags.add("topic")
                 make.NoteFactory(event=child, booth=booth, owner=owner, visibility="public")
@@ -67,6 +67,9 @@ PUBLIC_PAGES = {
     "/topics/": 3,  # the page by name, its lookahead count, the page's usage counts
     "/topics/topic/": 8,
     "/search/?q=talk": 5,
+    # Its events and days, counts, speakers, topics, rated talks and their speakers,
+    # photos, highlights, the years, the rows' topics.
+    "/years/2016/": 10,
     # Feeds, calendars, BibTeX and the recap: public exports.
     "/feeds/notes/": 2,
     "/feeds/events/": 2,
@@ -81,6 +84,7 @@ PUBLIC_PAGES = {
     "/events/conf-1/papers.bib": 3,
     "/topics/topic/papers.bib": 3,
     "/events/conf-1/recap.md": 8,
+    "/years/2016/review.md": 10,  # the ETag's version, then the year without the rows' topics
 }
 
 

@@ -69,6 +69,7 @@ def journal(db):
             "notes": [f"/notes/{note.pk}/"],
             "speakers": ["/speakers/bengio/"],
             "topics": ["/topics/pruning/"],
+            "years": [f"/years/{event.start_date.year}/"],
             "pages": [
                 "/",
                 "/talks/",
@@ -86,6 +87,7 @@ def journal(db):
         | {
             "speakers": ["/speakers/quiet/", "/speakers/programme-only/"],
             "topics": ["/topics/secret-topic/"],
+            "years": ["/years/2031/"],
         },
     }
 

@@ -246,9 +246,9 @@ def topic_url(slug):
 YEAR_OF = {Event: "start_date"}
 
 
-def topics_by_year(user):
-    """{(tag id, name, slug): {year: count}} over every visible tagged record, and
-    {(name, slug): count} of papers per topic.
+def topics_by_year(user, years=None):
+    """{(tag id, name, slug): {year: count}} over every visible tagged record (of
+    `years` only, if given), and {(name, slug): count} of papers per topic.
 
     One query: a GROUP BY per tagged model, joined by UNION ALL; the rows that
     come back are (model, topic, year) triples, as many as topics times years,
@@ -259,6 +259,9 @@ def topics_by_year(user):
         records = model.objects.visible_to(user)
         if model is Talk:
             records = records.attended()
+        date = YEAR_OF.get(model, "event__start_date")
+        if years is not None:
+            records = records.filter(**{f"{date}__year__in": years})
         groups.append(
             records.filter(tags__isnull=False)
             .values(
@@ -266,7 +269,7 @@ def topics_by_year(user):
                 tag_id=F("tags__id"),
                 tag_name=F("tags__name"),
                 tag_slug=F("tags__slug"),
-                year=ExtractYear(YEAR_OF.get(model, "event__start_date")),
+                year=ExtractYear(date),
             )
             .annotate(n=Count("pk"))
             .order_by()
@@ -424,7 +427,8 @@ def journal_stats(user):
                 rows,
             )
         )
-    return {"charts": charts, "total_events": total_events}
+    years = sorted((row["year"] for row in per_year), reverse=True)
+    return {"charts": charts, "total_events": total_events, "years": years}
 
 
 def summary(rows, limit=5):

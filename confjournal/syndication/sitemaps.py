@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 
 from confjournal.stats.views import version_cached
+from confjournal.years.review import review_years
 from events.models import Booth, Event
 from talks.models import Note, Paper, Speaker, Talk, listed_topics
 
@@ -123,8 +124,19 @@ class TopicSitemap(JournalSitemap):
         return reverse("topics:detail", args=[slug])
 
 
+class YearSitemap(JournalSitemap):
+    """Each year in review with an event a visitor may see."""
+
+    def items(self):
+        return review_years(PUBLIC)
+
+    def location(self, year):
+        return reverse("years:detail", args=[year])
+
+
 SITEMAPS = {
     "pages": PageSitemap,
+    "years": YearSitemap,
     "events": EventSitemap,
     "talks": TalkSitemap,
     "papers": PaperSitemap,
