@@ -288,6 +288,7 @@ class _Loader:
                 "booth": booths[item["booth"]] if item.get("booth") else None,
                 "body": item["body"],
                 "visibility": item.get("visibility", "private"),
+                "highlight": item.get("highlight", False),
             }
             self.sync(
                 Note,
