@@ -191,10 +191,8 @@ class EventAdmin(
 
     @admin.display(description=_("name"), ordering="name")
     def full_name(self, event):
-        """A day with its conference: "Samsung AI Forum 2022 > Day 1", with a guillemet."""
-        if event.parent_id is None:
-            return event.name
-        return f"{event.parent.name} \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK} {event.name}"
+        """A day with its conference's name before it (`Event.full_name`)."""
+        return event.full_name
 
     def get_fieldsets(self, request, obj=None):
         """On an event already saved, what was logged at it comes first (the template puts
@@ -274,7 +272,7 @@ class EventAdmin(
 @admin.register(Booth)
 class BoothAdmin(KeepOthersRecordsMixin, VisibleRecordsMixin, TagListMixin, admin.ModelAdmin):
     list_display = ["organization", "event", "kind", "location", "tag_list"]
-    list_select_related = ["event"]
+    list_select_related = ["event__parent"]
     list_filter = ["kind"]
     search_fields = ["organization", "showcase", "swag", "location", "event__name"]
     date_hierarchy = "event__start_date"
@@ -340,7 +338,7 @@ class PhotoAdmin(OwnPhotosMixin, VisibleRecordsMixin, admin.ModelAdmin):
     form = PhotoForm
     list_display = ["preview", "alt_text", "event", "booth", "taken_at", "visibility", "owner"]
     list_display_links = ["preview", "alt_text"]
-    list_select_related = ["event", "booth", "owner"]
+    list_select_related = ["event__parent", "booth", "owner"]
     list_filter = ["visibility"]
     search_fields = ["alt_text", "caption", "event__name", "booth__organization"]
     date_hierarchy = "created_at"

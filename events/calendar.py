@@ -49,7 +49,7 @@ def _place(event):
 def _event_entry(event, host, absolute):
     entry = icalendar.Event()
     entry.add("uid", f"event-{event.pk}@{host}")
-    entry.add("summary", event.name)
+    entry.add("summary", event.full_name)
     entry.add("dtstart", event.start_date)
     # DTEND of an all-day entry is the day after the last one.
     entry.add("dtend", event.end_date + datetime.timedelta(days=1))

@@ -172,6 +172,11 @@ def _counts(model, user):
     return annotations
 
 
+def joined_name(parent, name):
+    """How a day or side event is named away from its conference's page."""
+    return f"{parent} \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK} {name}"
+
+
 @functools.cache
 def _anonymous_counts(model):
     """The anonymous visitor's count expressions, built once per process: the same for
@@ -308,10 +313,25 @@ class Event(TopicsMixin, models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.full_name
 
     def get_absolute_url(self):
         return reverse("events:detail", args=[self.slug])
+
+    @property
+    def full_name(self):
+        """A day with its conference's name before it ("삼성 AI 포럼 2022", then "Day 1 ·
+        코엑스", between them an angle quote); else the name.
+
+        Reads the parent: lists select it with the event (`select_related("event__parent")`).
+        """
+        return joined_name(self.parent.name, self.name) if self.parent_id else self.name
+
+    def name_within(self, around):
+        """The name to show on the page of `around`: a day of it needs no parent's name."""
+        if around is not None and self.parent_id == getattr(around, "pk", None):
+            return self.name
+        return self.full_name
 
     def clean(self):
         super().clean()
@@ -422,7 +442,7 @@ class PhotoQuerySet(VisibleQuerySet):
         return record_visible_q(user)
 
     def for_display(self):
-        return self.select_related("event", "booth").order_by(*Photo._meta.ordering)
+        return self.select_related("event__parent", "booth").order_by(*Photo._meta.ordering)
 
 
 class Photo(models.Model):

@@ -55,9 +55,9 @@ class PhotoDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         photo, user = self.object, self.request.user
-        context["talks"] = photo.talks.visible_to(user).select_related("event")
-        context["papers"] = photo.papers.visible_to(user).select_related("event")
-        context["notes"] = photo.notes.visible_to(user).select_related("event")
+        context["talks"] = photo.talks.visible_to(user).select_related("event__parent")
+        context["papers"] = photo.papers.visible_to(user).select_related("event__parent")
+        context["notes"] = photo.notes.visible_to(user).select_related("event__parent")
         return context
 
 

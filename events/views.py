@@ -22,6 +22,7 @@ LISTED_TALK_FIELDS = [
     "id",
     "event__name",
     "event__slug",
+    "event__parent",  # its id: a day of this event is named without its parent
     "title",
     "kind",
     "date",
@@ -219,7 +220,7 @@ class EventDetailView(DetailView):
             if relation == "notes":
                 records = records.for_display().prefetch_related(None)
             else:
-                records = records.select_related("event")
+                records = records.select_related("event__parent")
             records = list(records[: shown + 1]) if has[relation] else []
             context[relation], context[f"more_{relation}"] = records[:shown], len(records) > shown
         attach_topics(
@@ -247,7 +248,7 @@ class BoothListView(FilteredListView):
     def base_queryset(self):
         return (
             Booth.objects.visible_to(self.request.user)
-            .select_related("event")
+            .select_related("event__parent")
             .prefetch_related("tags")
             .order_by("-event__start_date", "organization", "id")
         )
@@ -261,7 +262,7 @@ class BoothDetailView(DetailView):
         photos = Photo.objects.visible_to(self.request.user).for_display()
         return (
             Booth.objects.visible_to(self.request.user)
-            .select_related("event")
+            .select_related("event__parent")
             .prefetch_related("tags", Prefetch("photos", photos, to_attr="visible_photos"))
         )
 
@@ -288,25 +289,31 @@ def calendar_response(request, name, filename, events, talks=()):
 @journal_conditional
 def site_calendar(request):
     """Every public event, as all-day entries."""
-    events = Event.objects.visible_to(PUBLIC).order_by("start_date", "id").prefetch_related("tags")
+    events = (
+        Event.objects.visible_to(PUBLIC)
+        .select_related("parent")
+        .order_by("start_date", "id")
+        .prefetch_related("tags")
+    )
     return calendar_response(request, "ConfJournal", "confjournal.ics", events)
 
 
 @journal_conditional
 def event_calendar(request, slug):
     """One public event: itself, its days and side events, and the talks attended."""
-    event = get_object_or_404(Event.objects.visible_to(PUBLIC), slug=slug)
+    event = get_object_or_404(Event.objects.visible_to(PUBLIC).select_related("parent"), slug=slug)
     events = (
         Event.objects.visible_to(PUBLIC)
         .filter(Q(pk=event.pk) | Q(parent=event))
+        .select_related("parent")
         .order_by("start_date", "parent_id", "id")
         .prefetch_related("tags")
     )
     talks = (
         event.family_records("talks", PUBLIC)
         .attended()
-        .select_related("event")
+        .select_related("event__parent")
         .with_speakers()
         .order_by("date", "start_time", "id")
     )
-    return calendar_response(request, event.name, f"{event.slug}.ics", events, talks)
+    return calendar_response(request, event.full_name, f"{event.slug}.ics", events, talks)

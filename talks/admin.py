@@ -451,7 +451,7 @@ class TalkAdmin(
         "rating",
         "tag_list",
     ]
-    list_select_related = ["event"]
+    list_select_related = ["event__parent"]
     list_filter = ["kind", "attended", "is_mine", RatingFilter]
     # An imported programme is ticked here: the event's "Programme" link
     # filters this list to its talks, one day at a time by the date bar.
@@ -525,7 +525,7 @@ class PaperAdmin(
 ):
     form = NoteAboutItForm
     list_display = ["title", "event", "presentation", "session", "is_mine", "tag_list"]
-    list_select_related = ["event"]
+    list_select_related = ["event__parent"]
     list_filter = ["presentation", "is_mine"]
     search_fields = ["title", "authors", "abstract", "arxiv_id", "doi", "event__name"]
     date_hierarchy = "event__start_date"
@@ -541,7 +541,7 @@ class NoteAdmin(
     admin.ModelAdmin,
 ):
     list_display = ["__str__", "event", "subject", "owner", "visibility", "updated_at", "tag_list"]
-    list_select_related = ["event", "talk", "paper", "booth", "owner"]
+    list_select_related = ["event__parent", "talk", "paper", "booth", "owner"]
     # "Today / past 7 days / this month / this year" by when the note was written: no
     # query to draw, where a date hierarchy reads the date of every note.
     list_filter = ["visibility", "highlight", "created_at"]

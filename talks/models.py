@@ -412,9 +412,9 @@ class NoteQuerySet(VisibleQuerySet):
         return record_visible_q(user)
 
     def for_display(self):
-        return self.select_related("event", "talk", "paper", "booth", "owner").prefetch_related(
-            "tags"
-        )
+        return self.select_related(
+            "event__parent", "talk", "paper", "booth", "owner"
+        ).prefetch_related("tags")
 
 
 class Note(TopicsMixin, models.Model):

@@ -63,7 +63,7 @@ def event_recap(event, viewer=None, absolute=lambda url: url):
     `absolute` turns a path on this site into a full URL.
     """
     viewer = viewer or AnonymousUser()
-    lines = [f"# {inline(event.name)}", ""]
+    lines = [f"# {inline(event.full_name)}", ""]
     place = ", ".join(part for part in (event.venue, event.city, event.country.name) if part)
     meta = [event_dates(event), place, event.get_kind_display()]
     if event.role != Event.Role.ATTENDEE:

@@ -40,7 +40,7 @@ class TalkListView(FilteredListView):
         return (
             Talk.objects.visible_to(self.request.user)
             .attended()
-            .select_related("event")
+            .select_related("event__parent")
             .with_speakers()
             .prefetch_related("tags")
             .order_by("-event__start_date", *Talk._meta.ordering)
@@ -60,7 +60,7 @@ class TalkDetailView(DetailView):
     def get_queryset(self):
         return (
             Talk.objects.visible_to(self.request.user)
-            .select_related("event")
+            .select_related("event__parent")
             .with_speakers()
             .prefetch_related("tags", visible_photos(self.request.user))
         )
@@ -86,7 +86,7 @@ class PaperListView(FilteredListView):
     def base_queryset(self):
         return (
             Paper.objects.visible_to(self.request.user)
-            .select_related("event")
+            .select_related("event__parent")
             .prefetch_related("tags")
             .order_by("-event__start_date", "title", "id")
         )
@@ -99,7 +99,7 @@ class PaperDetailView(DetailView):
     def get_queryset(self):
         return (
             Paper.objects.visible_to(self.request.user)
-            .select_related("event", "talk")
+            .select_related("event__parent", "talk")
             .prefetch_related("tags", visible_photos(self.request.user))
         )
 
@@ -173,7 +173,7 @@ class SpeakerDetailView(DetailView):
         context["talks"] = list(
             self.object.talks.visible_to(user)
             .attended()
-            .select_related("event")
+            .select_related("event__parent")
             .with_speakers()
             .order_by("-event__start_date", *Talk._meta.ordering)
         )
@@ -202,7 +202,7 @@ def text_response(body, content_type, filename):
 def public_papers():
     return (
         Paper.objects.visible_to(PUBLIC)
-        .select_related("event")
+        .select_related("event__parent")
         .order_by("-event__start_date", "title", "id")
     )
 
@@ -231,7 +231,11 @@ def paper_bib(request, pk):
 @journal_conditional
 def event_papers_bib(request, slug):
     event = get_object_or_404(Event.objects.visible_to(PUBLIC), slug=slug)
-    papers = event.family_records("papers", PUBLIC).select_related("event").order_by("title", "id")
+    papers = (
+        event.family_records("papers", PUBLIC)
+        .select_related("event__parent")
+        .order_by("title", "id")
+    )
     return bibtex_response(papers, f"{event.slug}.bib")
 
 
@@ -244,6 +248,6 @@ def topic_papers_bib(request, slug):
 @journal_conditional
 def event_recap(request, slug):
     """The public recap of an event, in Markdown, to paste into a blog post."""
-    event = get_object_or_404(Event.objects.visible_to(PUBLIC), slug=slug)
+    event = get_object_or_404(Event.objects.visible_to(PUBLIC).select_related("parent"), slug=slug)
     text = recap.event_recap(event, absolute=request.build_absolute_uri)
     return text_response(text, "text/plain", f"{event.slug}.md")

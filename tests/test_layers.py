@@ -2,7 +2,7 @@
 and the layers below it, never one above.
 
     project wiring   confjournal/{settings,urls,wsgi,apps,admin}.py, management commands
-    features         confjournal/{search,stats,topics,syndication,exchange,entry}
+    features         confjournal/{search,stats,topics,syndication,exchange,entry,years}
     talks            Speaker, Talk, Paper, Note
     events           Event, Booth, Photo, Tag
     web              confjournal/web: request plumbing and the page cache
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FEATURES = ("search", "stats", "topics", "syndication", "exchange", "entry")
+FEATURES = ("search", "stats", "topics", "syndication", "exchange", "entry", "years")
 LAYERS = ["core", "web", "events", "talks", "features", "wiring"]
 
 

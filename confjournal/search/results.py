@@ -20,7 +20,7 @@ from django.utils.html import format_html, format_html_join
 from confjournal.core.markup import plain_text
 from confjournal.core.registry import searchable_models
 from confjournal.search import engine
-from events.models import Event, Tag, TaggedItem
+from events.models import Event, Tag, TaggedItem, joined_name
 from talks.models import Speaker, listed_topics
 
 GROUP_SIZE = 5
@@ -287,15 +287,16 @@ class Search:
         heard = (
             Event.objects.visible_to(self.user)
             .filter(talks__speakers__in=list(people), talks__attended=True)
-            .values_list("talks__speakers", "name", "slug", "start_date")
+            .values_list("talks__speakers", "name", "parent__name", "slug", "start_date")
             .order_by("-start_date", "name")
             .distinct()
         )
         for speaker in people.values():
             speaker.heard_at = []
-        for speaker_id, name, slug, start_date in heard:
+        for speaker_id, name, parent, slug, start_date in heard:
+            shown = joined_name(parent, name) if parent else name
             people[speaker_id].heard_at.append(
-                {"name": name, "slug": slug, "year": start_date.year}
+                {"name": shown, "slug": slug, "year": start_date.year}
             )
         return list(people.values())
 

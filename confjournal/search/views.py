@@ -22,7 +22,7 @@ def _filters(form, user):
     lookups = {
         "speaker": lambda: Speaker.objects.visible_to(user),
         "topic": lambda: listed_topics(user),
-        "event": lambda: Event.objects.visible_to(user),
+        "event": lambda: Event.objects.visible_to(user).select_related("parent"),
     }
     chosen = {}
     for name, queryset in lookups.items():

@@ -101,7 +101,7 @@ class EventFeed(JournalFeed):
         )
 
     def item_title(self, item):
-        return xml_text(item.name)
+        return xml_text(item.full_name)
 
     def item_description(self, item):
         place = ", ".join(part for part in (item.venue, item.city, item.country.name) if part)

@@ -21,6 +21,8 @@ def plain(text):
 
 
 register.filter("label", lists.label)
+
+
 register.filter("day", lists.day)
 
 

@@ -69,16 +69,16 @@ class TopicDetailView(DetailView):
             "talks": Talk.objects.visible_to(user)
             .attended()
             .filter(tags=topic)
-            .select_related("event")
+            .select_related("event__parent")
             .with_speakers()
             .order_by("-event__start_date", *Talk._meta.ordering),
             "papers": Paper.objects.visible_to(user)
             .filter(tags=topic)
-            .select_related("event")
+            .select_related("event__parent")
             .order_by("-event__start_date", "title", "id"),
             "booths": Booth.objects.visible_to(user)
             .filter(tags=topic)
-            .select_related("event")
+            .select_related("event__parent")
             .order_by("-event__start_date", "organization", "id"),
             "notes": Note.objects.visible_to(user)
             .filter(tags=topic)

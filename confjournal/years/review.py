@@ -38,14 +38,14 @@ class Topic:
 @dataclass
 class YearInReview:
     year: int
-    events: list  # the year's conferences, forums…, each with `days`: its days and side events
+    year_events: list  # the year's conferences, forums…, each with `days`: its days and side events
     countries: list  # [{"country": Country, "n": events}]
     cities: list  # [{"city", "country": Country, "n"}]
     counts: dict  # {"events", "talks", "papers", "booths", "notes"}
     speakers: list  # [{"name", "slug", "n"}]
     topics: list  # [Topic]
     rated: list  # Talk, best first
-    photos: list  # public Photo
+    year_photos: list  # public Photo
     highlights: list  # Note
     years: list  # every year with an event the viewer may see, newest first
 
@@ -90,7 +90,7 @@ def year_in_review(year, user):
     talks = Talk.objects.visible_to(user).attended().filter(event__in=family_ids)
     return YearInReview(
         year=year,
-        events=roots,
+        year_events=roots,
         countries=countries,
         cities=cities,
         counts=_counts(roots, family_ids, user),
@@ -103,11 +103,11 @@ def year_in_review(year, user):
         topics=_topics(year, user),
         rated=list(
             talks.filter(rating__isnull=False)
-            .select_related("event")
+            .select_related("event__parent")
             .with_speakers()
             .order_by("-rating", "date", "start_time", "pk")[:RATED]
         ),
-        photos=list(
+        year_photos=list(
             Photo.objects.visible_to(user)
             .filter(event__in=family_ids, visibility=Visibility.PUBLIC)
             .order_by("taken_at", "pk")[:PHOTOS]
@@ -115,7 +115,7 @@ def year_in_review(year, user):
         highlights=list(
             Note.objects.visible_to(user)
             .filter(event__in=family_ids, highlight=True)
-            .select_related("event", "talk", "paper", "booth", "owner")
+            .select_related("event__parent", "talk", "paper", "booth", "owner")
             .order_by("event__start_date", "talk__date", "talk__start_time", "created_at", "pk")
         ),
         years=review_years(user),
@@ -185,7 +185,7 @@ def review_markdown(review, absolute=lambda url: url):
     """The year in review as Markdown to paste into a blog, in the active language."""
     lines = [f"# {_('%(year)s in review') % {'year': review.year}}", "", summary(review), ""]
     lines += [f"## {_('Events')}", ""]
-    for event in review.events:
+    for event in review.year_events:
         lines.append(f"- {_event_line(event, absolute)}")
         lines += [f"  - {_event_line(day, absolute)}" for day in event.days]
     lines.append("")
@@ -218,9 +218,9 @@ def review_markdown(review, absolute=lambda url: url):
         lines += [f"## {_('Talks rated highest')}", ""]
         lines += [f"- {talk_line(talk, absolute)}" for talk in review.rated]
         lines.append("")
-    if review.photos:
+    if review.year_photos:
         lines += [f"## {_('Photos')}", ""]
-        for photo in review.photos:
+        for photo in review.year_photos:
             image = f"![{inline(photo.alt_text)}](<{absolute(photo.small[0])}>)"
             lines += [f"[{image}](<{absolute(photo.get_absolute_url())}>)", ""]
     if review.highlights:

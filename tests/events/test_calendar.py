@@ -31,7 +31,7 @@ def test_site_calendar_holds_public_events_as_all_day_entries(client, shared_jou
 
     assert response["Content-Disposition"] == 'inline; filename="confjournal.ics"'
     found = entries(calendar)
-    assert sorted(found) == ["Expo day", "NeurIPS 2022"]
+    assert sorted(found) == ["NeurIPS 2022", "NeurIPS 2022 › Expo day"]  # a day with its conference
     neurips = found["NeurIPS 2022"]
     assert (neurips.start, neurips.end) == (datetime.date(2022, 11, 28), datetime.date(2022, 12, 2))
     assert (
@@ -48,8 +48,8 @@ def test_event_calendar_holds_the_event_its_days_and_attended_talks(client, shar
 
     found = entries(calendar)
     assert sorted(found) == [
-        "Expo day",
         "NeurIPS 2022",
+        "NeurIPS 2022 › Expo day",
         "The Forward-Forward Algorithm — Geoffrey Hinton",
         "트랜스포머 경량화 — Sebastian Seung, Geoffrey Hinton",
     ]  # not the programme talk nobody attended
@@ -74,7 +74,7 @@ def test_private_event_calendar_is_404_even_for_its_owner(client, shared_journal
 
     assert client.get("/events/closed-defence/calendar.ics").status_code == 404
     _response, calendar = read_calendar(client, "/calendar.ics")
-    assert sorted(entries(calendar)) == ["Expo day", "NeurIPS 2022"]
+    assert sorted(entries(calendar)) == ["NeurIPS 2022", "NeurIPS 2022 › Expo day"]
 
 
 def test_talk_past_midnight_ends_the_next_day(client):

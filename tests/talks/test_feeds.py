@@ -54,7 +54,7 @@ def test_note_feed_content_is_escaped_sanitised_html(client, shared_journal):
 def test_site_event_feed_holds_public_events_only(client, shared_journal):
     feed, _body = read_feed(client, "/feeds/events/")
 
-    assert [entry.title for entry in feed.entries] == ["NeurIPS 2022", "Expo day"]
+    assert [entry.title for entry in feed.entries] == ["NeurIPS 2022", "NeurIPS 2022 › Expo day"]
     summary = feed.entries[0].summary
     assert "2022-11-28 \N{EN DASH} 2022-12-01" in summary
     assert "<strong>posters</strong>" in summary
@@ -75,7 +75,7 @@ def test_speaker_feeds_hold_notes_on_their_talks_and_their_events(client, shared
     events, _body = read_feed(client, "/feeds/speakers/geoffrey-hinton/events/")
 
     assert [entry.title for entry in notes.entries] == ["Forward-Forward <b>&</b> me"]
-    assert [entry.title for entry in events.entries] == ["NeurIPS 2022", "Expo day"]
+    assert [entry.title for entry in events.entries] == ["NeurIPS 2022", "NeurIPS 2022 › Expo day"]
 
 
 def test_feeds_of_private_topics_and_speakers_are_404(client, shared_journal):
