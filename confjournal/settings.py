@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A 404 at an event's old address becomes a redirect to its new one (events/slugs.py).
+    "events.slugs.FormerSlugRedirectMiddleware",
     # ...and serves from here, once the language is known.
     "confjournal.web.pagecache.FetchPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -315,8 +315,22 @@ class Event(TopicsMixin, models.Model):
     def __str__(self):
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        old = getattr(self, "_loaded_slug", None)
+        if old and old != self.slug:
+            # The old address keeps working: it redirects here (events/slugs.py).
+            FormerSlug.objects.update_or_create(slug=old, defaults={"event": self})
+        self._loaded_slug = self.slug
+
     def get_absolute_url(self):
         return reverse("events:detail", args=[self.slug])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        event = super().from_db(db, field_names, values)
+        event._loaded_slug = event.__dict__.get("slug")  # to notice a new address on save
+        return event
 
     @property
     def full_name(self):
@@ -335,7 +349,7 @@ class Event(TopicsMixin, models.Model):
 
     def clean(self):
         super().clean()
-        if not self.slug and self.name:
+        if not self.slug and self.name and self.parent_id is None:
             self.slug = unique_slug(
                 Event.objects.all(), self.name, max_length=120, fallback="event", exclude_pk=self.pk
             )
@@ -364,6 +378,12 @@ class Event(TopicsMixin, models.Model):
                         }
                     }
                 )
+            if self.pk is None and not self.slug.startswith(f"{parent.slug}-"):
+                # A new day or side event's address holds its conference's: next year's
+                # forum has a "Day 1" too.
+                self.slug = unique_slug(
+                    Event.objects.all(), f"{parent.slug} {self.slug or self.name}", max_length=120
+                )
             if self.pk is not None and self.children.exists():
                 raise ValidationError(
                     {
@@ -387,6 +407,22 @@ class Event(TopicsMixin, models.Model):
     @property
     def is_multi_day(self):
         return self.end_date != self.start_date
+
+
+class FormerSlug(models.Model):
+    """An address an event had before: `/events/<slug>/…` redirects to where it is now."""
+
+    slug = models.SlugField(_("former slug"), max_length=120, unique=True, allow_unicode=True)
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="former_slugs"
+    )
+
+    class Meta:
+        verbose_name = _("former slug")
+        verbose_name_plural = _("former slugs")
+
+    def __str__(self):
+        return self.slug
 
 
 class BoothQuerySet(VisibleQuerySet):

@@ -115,6 +115,7 @@ def test_journal_json_is_versioned_and_names_every_model(media, tmp_path, db):
         "auth.user",
         "events.booth",
         "events.event",
+        "events.formerslug",
         "events.photo",
         "events.tag",
         "events.taggeditem",

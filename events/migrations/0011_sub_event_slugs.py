@@ -1,0 +1,35 @@
+"""Days and side events get addresses that hold their conference's: "day-1-코엑스" becomes
+"samsung-ai-forum-2022-day-1-코엑스", so next year's forum can have a "Day 1" too. The old
+address is kept as a former slug and redirects (events/slugs.py)."""
+
+from django.db import migrations
+
+from confjournal.core.text import unique_slug
+
+
+def prefix_with_parent(apps, schema_editor):
+    Event = apps.get_model("events", "Event")
+    FormerSlug = apps.get_model("events", "FormerSlug")
+    for event in Event.objects.exclude(parent=None).select_related("parent").order_by("pk"):
+        if event.slug.startswith(f"{event.parent.slug}-"):
+            continue
+        FormerSlug.objects.create(slug=event.slug, event=event)
+        event.slug = unique_slug(
+            Event.objects.all(), f"{event.parent.slug} {event.slug}", max_length=120
+        )
+        event.save(update_fields=["slug"])
+
+
+def restore(apps, schema_editor):
+    Event = apps.get_model("events", "Event")
+    FormerSlug = apps.get_model("events", "FormerSlug")
+    for former in FormerSlug.objects.select_related("event").order_by("pk"):
+        if not Event.objects.filter(slug=former.slug).exists():
+            Event.objects.filter(pk=former.event_id).update(slug=former.slug)
+    FormerSlug.objects.all().delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("events", "0010_former_slugs")]
+
+    operations = [migrations.RunPython(prefix_with_parent, restore)]

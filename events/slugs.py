@@ -1,0 +1,43 @@
+"""Old event addresses keep working: `/events/<former slug>/…` redirects to the event's
+address now, for anyone who may see the event (a private one stays a 404, its new
+address unsaid).
+
+An event's slug changes when it is edited, and days and side events made before their
+slugs held their conference's were given new ones (migration 0011); each old slug is a
+`FormerSlug`. Only a request that found nothing is looked up, so the pages pay nothing.
+"""
+
+import re
+
+from django.http import HttpResponsePermanentRedirect
+
+from events.models import Event
+
+EVENT_PATH = re.compile(r"^/events/(?P<slug>[^/]+)/(?P<rest>.*)$")
+
+
+class FormerSlugRedirectMiddleware:
+    """A 404 under /events/<slug>/ where <slug> is an event's former slug: a 301 to it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 404 or request.method not in ("GET", "HEAD"):
+            return response
+        match = EVENT_PATH.match(request.path_info)
+        if match is None:
+            return response
+        event = (
+            Event.objects.visible_to(request.user)
+            .filter(former_slugs__slug=match["slug"])
+            .only("slug")
+            .first()
+        )
+        if event is None:
+            return response
+        target = f"{request.META.get('SCRIPT_NAME', '')}/events/{event.slug}/{match['rest']}"
+        if request.META.get("QUERY_STRING"):
+            target += "?" + request.META["QUERY_STRING"]
+        return HttpResponsePermanentRedirect(target)
