@@ -60,7 +60,8 @@ def test_a_talk_with_a_new_speaker_and_a_note_on_a_new_day_in_korean(context_fac
     # From the day's page, the talk, its speakers and a note: count the pages loaded.
     page.goto("/events/neurips-2022/")
     page.get_by_role("link", name=DAY).first.click()
-    page.wait_for_url(re.compile(r"/events/day-3-expo-hall[^/]*/$"))
+    # A day's address starts with its conference's.
+    page.wait_for_url(re.compile(r"/events/neurips-2022-day-3-expo-hall[^/]*/$"))
     day_url = page.url
     loads = []
     page.on("load", lambda: loads.append(page.url))
