@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from tests.conftest import require_or_skip
 from tests.page_samples import REQUIRED_KINDS, add_sample_photo, candidates, pick
@@ -70,6 +71,20 @@ def test_every_public_page_kind_is_valid_html(client, tmp_path, django_capture_o
             file = tmp_path / f"{language}-{len(files):02d}.html"
             file.write_bytes(response.content)
             files[file.name] = f"{language} {kind}: {url}"
+
+    # The error pages a visitor can meet: not found, a bad host, a form sent without its token.
+    strict = Client(enforce_csrf_checks=True)
+    for language in ("en", "ko"):
+        headers = {"accept-language": language}
+        for name, response in (
+            ("404", client.get("/events/no-such-event/", headers=headers)),
+            ("400", client.get("/", headers={**headers, "host": "elsewhere.example"})),
+            ("403", strict.post("/admin/login/", {}, headers=headers)),
+        ):
+            assert response.status_code == int(name)
+            file = tmp_path / f"{language}-error-{name}.html"
+            file.write_bytes(response.content)
+            files[file.name] = f"{language} error page {name}"
 
     errors = vnu_errors(sorted(tmp_path.glob("*.html")))
 

@@ -1,5 +1,6 @@
-"""axe-core finds no WCAG 2 A/AA violation on any kind of public page, nor on the admin's
-add-event page, in the light and the dark colour scheme.
+"""axe-core finds no WCAG 2 A/AA violation on any kind of public page (in English and in
+Korean), on the error page, nor on the admin's add-event page, in the light and the dark
+colour scheme.
 
 axe-core comes from npm (package.json; `make test` runs `npm ci`) and is
 injected into each page as served by gunicorn; the pages are one of each
@@ -61,17 +62,29 @@ def axe_violations(page, url):
     return lines
 
 
-def test_no_axe_violation_on_any_public_page_kind(context_factory, public_pages):
+@pytest.mark.parametrize("locale", ["en-US", "ko-KR"])
+def test_no_axe_violation_on_any_public_page_kind(context_factory, public_pages, locale):
     assert set(public_pages) >= REQUIRED_KINDS, REQUIRED_KINDS - set(public_pages)
     # axe is an inline script: the page's CSP would refuse it (the CSP itself
     # is checked in test_journey and test_page_weight).
-    context, watch = context_factory(bypass_csp=True)
+    context, watch = context_factory(bypass_csp=True, locale=locale)
     page = context.new_page()
     problems = []
     for url in public_pages.values():
         problems += axe_violations(page, url)
     assert not problems, "axe:\n" + "\n".join(problems)
     assert not watch.errors, "\n".join(watch.errors)
+
+
+@pytest.mark.parametrize("locale", ["en-US", "ko-KR"])
+def test_no_axe_violation_on_the_not_found_page(context_factory, locale):
+    """The error pages share one layout (templates/error.html); the 404 is the one a
+    visitor meets."""
+    context, _watch = context_factory(bypass_csp=True, locale=locale)
+    page = context.new_page()
+    assert page.goto("/events/no-such-event/").status == 404
+    problems = axe_violations(page, "/events/no-such-event/")
+    assert not problems, "axe:\n" + "\n".join(problems)
 
 
 def test_no_axe_violation_on_the_admin_add_event_page(context_factory):
