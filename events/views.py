@@ -278,8 +278,9 @@ PUBLIC = AnonymousUser()
 
 
 def calendar_response(request, name, filename, events, talks=()):
+    root = request.build_absolute_uri("/").removesuffix("/")  # once, not per entry
     body = calendar.calendar(
-        name, events, talks, host=request.get_host(), absolute=request.build_absolute_uri
+        name, events, talks, host=request.get_host(), absolute=lambda path: root + path
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(False, filename)
@@ -289,12 +290,10 @@ def calendar_response(request, name, filename, events, talks=()):
 @journal_conditional
 def site_calendar(request):
     """Every public event, as all-day entries."""
-    events = (
-        Event.objects.visible_to(PUBLIC)
-        .select_related("parent")
-        .order_by("start_date", "id")
-        .prefetch_related("tags")
+    events = list(
+        Event.objects.visible_to(PUBLIC).select_related("parent").order_by("start_date", "id")
     )
+    attach_topics(events)  # one query, where prefetch_related builds a queryset per event
     return calendar_response(request, "ConfJournal", "confjournal.ics", events)
 
 
@@ -302,13 +301,13 @@ def site_calendar(request):
 def event_calendar(request, slug):
     """One public event: itself, its days and side events, and the talks attended."""
     event = get_object_or_404(Event.objects.visible_to(PUBLIC).select_related("parent"), slug=slug)
-    events = (
+    events = list(
         Event.objects.visible_to(PUBLIC)
         .filter(Q(pk=event.pk) | Q(parent=event))
         .select_related("parent")
         .order_by("start_date", "parent_id", "id")
-        .prefetch_related("tags")
     )
+    attach_topics(events)
     talks = (
         event.family_records("talks", PUBLIC)
         .attended()

@@ -92,6 +92,33 @@ def test_talk_past_midnight_ends_the_next_day(client):
     assert social.end - social.start == datetime.timedelta(hours=1)
 
 
+def test_long_korean_text_with_special_characters_reads_back_whole(client):
+    """Lines over 75 octets are folded between characters; commas, semicolons,
+    backslashes and line breaks are escaped, and all of it reads back as written."""
+    summary = "포스터 세션, 둘째 날; 경량화\\양자화 — " + "트랜스포머 경량화 " * 20 + "\n끝."
+    event = EventFactory(
+        name="삼성 AI 포럼 2022; 코엑스, 서울", slug="saif", summary=summary, city="서울"
+    )
+    event.tags.add("경량화", "a,b")
+    TalkFactory(
+        event=event,
+        title="기조연설: " + "긴 제목 " * 30,
+        room="Hall D, 3F",
+        start_time=datetime.time(9, 0),
+    )
+
+    response, calendar = read_calendar(client, "/events/saif/calendar.ics")
+
+    assert all(len(line) <= 75 for line in response.content.split(b"\r\n"))
+    found = entries(calendar)
+    forum = found["삼성 AI 포럼 2022; 코엑스, 서울"]
+    assert str(forum["DESCRIPTION"]) == summary
+    assert sorted(forum.categories) == ["a,b", "경량화"]
+    talk = found["기조연설: " + "긴 제목 " * 30]
+    assert str(talk["LOCATION"]) == "Hall D, 3F"
+    assert talk.start.tzinfo is not None and talk.start.hour == 9
+
+
 def build_calendar(size):
     owner = UserFactory(username="owner")
     parent = EventFactory(slug="parent", owner=owner)
