@@ -5,6 +5,7 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from events.models import Tag
@@ -130,6 +131,41 @@ def test_a_topic_is_found_by_its_other_name(client, diffusion):
     assert found(client, "확산 모델", "talk") == [diffusion["talk"].pk]
     html = client.get("/search/", {"q": "확산 모델"}).content.decode()
     assert "diffusion" in section(html, "Topics")
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_a_named_topic_and_speaker_cost_the_same_queries_signed_in(
+    client, diffusion, django_assert_num_queries, size
+):
+    """Signed in, a query naming a topic and a speaker: the same queries however many
+    records match, at most ten besides the session and the user that every signed-in
+    page reads first."""
+    owner = make.UserFactory(username="owner")
+    client.force_login(owner)
+    event = diffusion["talk"].event
+    ho = make.SpeakerFactory(name="Jonathan Ho", slug="jonathan-ho")
+    for i in range(size):
+        talk = make.TalkFactory(event=event, title=f"Sampling {i}", speakers=[ho])
+        talk.tags.add(diffusion["tag"])
+        make.NoteFactory(
+            event=event, talk=talk, owner=owner, body=f"노트 {i}", visibility="private"
+        )
+        make.PaperFactory(event=event, talk=talk, title=f"Paper {i}").tags.add(diffusion["tag"])
+    client.get("/search/", {"q": "diffusion ho"})  # content types, cached from then on
+    # Session, user; the speakers and the topics the words name (with the viewer's check),
+    # a two-letter word's trigrams (SQLite); the counts; where the speakers were heard;
+    # then the notes, the talks and their speakers, the papers shown.
+    with django_assert_num_queries(2 + (9 if connection.vendor == "sqlite" else 8)):
+        response = client.get("/search/", {"q": "diffusion ho"})
+    html = response.content.decode()
+    assert "Jonathan Ho" in section(html, "People")
+    assert f"{3 * size} results" in html
+
+
+def test_a_word_nothing_holds_beside_a_topic_is_no_results_not_an_error(client, diffusion):
+    response = client.get("/search/", {"q": "diffusion zq"})
+    assert response.status_code == 200
+    assert "0 results" in response.content.decode()
 
 
 def test_a_topic_page_shows_its_other_names(client, diffusion):

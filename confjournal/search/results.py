@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.html import format_html, format_html_join
 
 from confjournal.core.markup import plain_text
@@ -132,20 +133,14 @@ def named_topics(user, terms, query):
     candidates = Q(aliases__gt="")
     for name in {*terms, phrase}:
         candidates |= Q(name__iexact=name)
-    found, named = {}, {}
-    for tag in Tag.objects.filter(candidates).order_by("name"):
+    # Only topics on a record the viewer may see, asked in the same query.
+    seen = Exists(listed_topics(user).filter(pk=OuterRef("pk")))
+    found = {}
+    for tag in Tag.objects.filter(candidates).annotate(seen=seen).order_by("name"):
         names = {" ".join(engine.fold(name).split()) for name in topic_names(tag)}
         holding = terms if phrase in names else [term for term in terms if term in names]
-        if holding:
-            named[tag] = holding
-    if named:
-        # Only topics on a record the viewer may see (a second query, when any is named).
-        seen = set(
-            listed_topics(user).filter(pk__in=[t.pk for t in named]).values_list("pk", flat=True)
-        )
-        for tag, holding in named.items():
-            for term in holding if tag.pk in seen else []:
-                found.setdefault(term, []).append(tag)
+        for term in holding if tag.seen else []:
+            found.setdefault(term, []).append(tag)
     return found
 
 
@@ -258,14 +253,18 @@ class Search:
                 sql, found = engine.capped_ids_sql(gate, self.criteria.terms, limit, self.vocab)
             else:
                 found_ids = self.results(kind).order_by().values("pk")[:limit]
-                sql, found = found_ids.query.sql_with_params()
+                try:
+                    sql, found = found_ids.query.sql_with_params()
+                except EmptyResultSet:  # a word nothing of this kind holds: no ids
+                    continue
             parts.append(f"SELECT %s, found.* FROM ({sql}) AS found")
             params += [kind, *found]
         self.ids = {kind: [] for kind in kinds}
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), params)
-            for kind, pk in cursor.fetchall():
-                self.ids[kind].append(pk)
+        if parts:
+            with connection.cursor() as cursor:
+                cursor.execute(" UNION ALL ".join(parts), params)
+                for kind, pk in cursor.fetchall():
+                    self.ids[kind].append(pk)
         return {kind: len(ids) for kind, ids in self.ids.items()}
 
     def page(self, kind, count, start, stop):
