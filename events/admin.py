@@ -12,7 +12,7 @@ from confjournal.core.admin_access import (
     VisibleRecordsMixin,
 )
 from confjournal.core.admin_inputs import RowLimitMixin, SuggestingInput, suggest_visibility
-from events.models import Booth, Event, Photo, Tag
+from events.models import Booth, Event, FormerSlug, Photo, Tag
 from events.photo_forms import OwnPhotosFormSet, PhotoForm, save_photo_form
 
 # The journal uses its own tag model (events.Tag); taggit's stays empty.
@@ -183,6 +183,13 @@ class EventAdmin(
         "kind", "series", "venue", "city", "country", "time_zone", "attendance", "role",
         "organizer", "visibility",
     ]  # fmt: skip
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        old = form.initial.get("slug")
+        if change and old and "slug" in form.changed_data:
+            # The old address keeps working: it redirects to the new one (events/slugs.py).
+            FormerSlug.objects.update_or_create(slug=old, defaults={"event": obj})
 
     def get_queryset(self, request):
         # The parent names a day in the list; the owner is shown on the event's page. (A

@@ -315,22 +315,8 @@ class Event(TopicsMixin, models.Model):
     def __str__(self):
         return self.full_name
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        old = getattr(self, "_loaded_slug", None)
-        if old and old != self.slug:
-            # The old address keeps working: it redirects here (events/slugs.py).
-            FormerSlug.objects.update_or_create(slug=old, defaults={"event": self})
-        self._loaded_slug = self.slug
-
     def get_absolute_url(self):
         return reverse("events:detail", args=[self.slug])
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        event = super().from_db(db, field_names, values)
-        event._loaded_slug = event.__dict__.get("slug")  # to notice a new address on save
-        return event
 
     @property
     def full_name(self):

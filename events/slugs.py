@@ -2,9 +2,10 @@
 address now, for anyone who may see the event (a private one stays a 404, its new
 address unsaid).
 
-An event's slug changes when it is edited, and days and side events made before their
-slugs held their conference's were given new ones (migration 0011); each old slug is a
-`FormerSlug`. Only a request that found nothing is looked up, so the pages pay nothing.
+An event's slug changes when it is edited in the admin, and days and side events made
+before their slugs held their conference's were given new ones (migration 0011); each
+old slug is a `FormerSlug`. Only a request that found nothing is looked up, so the
+pages pay nothing.
 """
 
 import re

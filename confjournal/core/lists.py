@@ -29,8 +29,12 @@ def label(record, field):
     Django's own rebuilds and hashes the field's choices on each call: a list of
     hundreds of records spent most of its time there.
     """
+    return _label(record, field, translation.get_language())
+
+
+def _label(record, field, language):
     value = getattr(record, field)
-    return _labels(type(record), field, translation.get_language()).get(value, value)
+    return _labels(type(record), field, language).get(value, value)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -59,14 +63,25 @@ def environment(**options):
     options["autoescape"] = True  # as Django's backend sets it: said here for the reader
     env = Environment(extensions=["jinja2.ext.i18n"], **options)  # noqa: S701 - autoescape above
     env.install_gettext_callables(translation.gettext, translation.ngettext, newstyle=False)
-    env.globals["url"] = url
-    env.filters.update(label=label, day=day)
     return env
 
 
 def render_talks(talks, list_event=None, show_event=False, level=3):
     """The rows of `talks` as HTML a Django template may include as it is."""
     template = engines["jinja2"].get_template("talk_rows.html")
-    context = {"talks": talks, "list_event": list_event, "show_event": show_event}
+    # The language and the URL prefix are thread-local reads: read once for the whole
+    # list, not for every link and label of every row (a tenth of a long programme's time).
+    language, prefix, urlconf = translation.get_language(), get_script_prefix(), get_urlconf()
+    context = {
+        "talks": talks,
+        "list_event": list_event,
+        "show_event": show_event,
+        "level": int(level or 3),
+        "url": lambda name, argument: _url(name, argument, prefix, urlconf),
+        "label": lambda record, field: _label(record, field, language),
+        "day": lambda value: _day(value, language) if value else "",
+        "my_talk": translation.gettext("my talk"),
+        "topics_label": translation.gettext("Topics"),
+    }
     # Jinja2 escaped every value (autoescape): the rows are safe to include.
-    return Markup(template.render({**context, "level": int(level or 3)}))  # noqa: S704
+    return Markup(template.render(context))  # noqa: S704

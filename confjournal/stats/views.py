@@ -13,13 +13,14 @@ It lives in `talks` because it counts talks, papers and notes, and `events`
 never imports `talks`.
 """
 
+import datetime
 import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, F, Min, Value
-from django.db.models.functions import Coalesce, ExtractYear, Lower, Trim
+from django.db.models.functions import Coalesce, Lower, Trim
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -27,6 +28,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from confjournal.core.listing import YearOf
 from confjournal.core.visibility import sees_everything
 from confjournal.web.pagecache import current_version, get_quietly, set_quietly
 from events.models import Event
@@ -247,8 +249,9 @@ YEAR_OF = {Event: "start_date"}
 
 
 def topics_by_year(user, years=None):
-    """{(tag id, name, slug): {year: count}} over every visible tagged record (of
-    `years` only, if given), and {(name, slug): count} of papers per topic.
+    """{(tag id, name, slug): {year: count}} over every visible tagged record (of the
+    years from min(`years`) to max(`years`) only, if given), and {(name, slug): count}
+    of papers per topic.
 
     One query: a GROUP BY per tagged model, joined by UNION ALL; the rows that
     come back are (model, topic, year) triples, as many as topics times years,
@@ -261,7 +264,9 @@ def topics_by_year(user, years=None):
             records = records.attended()
         date = YEAR_OF.get(model, "event__start_date")
         if years is not None:
-            records = records.filter(**{f"{date}__year__in": years})
+            # A range of dates, which an index can serve, not the year of every row.
+            first, last = datetime.date(min(years), 1, 1), datetime.date(max(years), 12, 31)
+            records = records.filter(**{f"{date}__range": (first, last)})
         groups.append(
             records.filter(tags__isnull=False)
             .values(
@@ -269,7 +274,7 @@ def topics_by_year(user, years=None):
                 tag_id=F("tags__id"),
                 tag_name=F("tags__name"),
                 tag_slug=F("tags__slug"),
-                year=ExtractYear(date),
+                year=YearOf(date),
             )
             .annotate(n=Count("pk"))
             .order_by()
@@ -293,7 +298,7 @@ def journal_stats(user):
     kind_labels = dict(Event.Kind.choices)
 
     # Events per year and per kind from one GROUP BY (year, kind).
-    per_year_kind = roots.values("kind", year=ExtractYear("start_date")).annotate(n=Count("pk"))
+    per_year_kind = roots.values("kind", year=YearOf("start_date")).annotate(n=Count("pk"))
     years, kinds = {}, {}
     for row in per_year_kind.order_by():
         years[row["year"]] = years.get(row["year"], 0) + row["n"]

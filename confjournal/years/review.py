@@ -10,12 +10,12 @@ journal's size; the page (views.py) and the Markdown (`review_markdown`) show th
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, Value
-from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries.fields import Country
 
+from confjournal.core.listing import YearOf
 from confjournal.core.visibility import Visibility
 from confjournal.stats.views import topics_by_year
 from events.models import Booth, Event, Photo
@@ -66,7 +66,7 @@ def review_years(user):
         Event.objects.visible_to(user)
         .roots()
         .order_by()
-        .values_list(ExtractYear("start_date"), flat=True)
+        .values_list(YearOf("start_date"), flat=True)
         .distinct(),
         reverse=True,
     )

@@ -385,14 +385,18 @@ def render(result):
             "for each run, every page requested once before the clock starts.",
             "",
             "| page cache | requests/s | p50 ms | p99 ms | errors "
-            "| worker RSS after, MB (of it the worker's own, RssAnon) |",
+            "| each worker after, MB: RSS (its own, RssAnon; private, USS) |",
             "| --- | ---: | ---: | ---: | ---: | --- |",
         ]
         for label, run in runs:
-            anon = run.get("worker_anon_mb") or [None] * len(run["worker_rss_mb"])
+            count = len(run["worker_rss_mb"])
+            anon = run.get("worker_anon_mb") or [None] * count
+            uss = run.get("worker_uss_mb") or [None] * count
             memory = ", ".join(
-                f"{rss} ({own})" if own is not None else str(rss)
-                for rss, own in zip(run["worker_rss_mb"], anon, strict=False)
+                f"{rss} ({'; '.join(str(n) for n in (own, private) if n is not None)})"
+                if own is not None or private is not None
+                else str(rss)
+                for rss, own, private in zip(run["worker_rss_mb"], anon, uss, strict=False)
             )
             lines.append(
                 f"| {label} | {run['requests_per_s']} | {run['p50_ms']} | {run['p99_ms']} | "
