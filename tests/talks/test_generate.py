@@ -52,8 +52,16 @@ def test_bench_pages_measures_every_page_kind(tmp_path):
 
     call_command("generate_journal", "--size", "S", stdout=io.StringIO())
     out, docs, results = io.StringIO(), tmp_path / "benchmarks.md", tmp_path / "pages.json"
+    # What bench/peer.py writes after asking pretalx and ConfJournal in turn.
+    peer = tmp_path / "peer.json"
+    peer.write_text(json.dumps({"rows": [{
+        "page": "speaker list", "peer_path": "/neurips22/speaker/", "our_path": "/speakers/",
+        "rounds": 2, "peer_wall_ms": 250.0, "ours_wall_ms": 20.0, "peer_cpu_ms": 240.0,
+        "ours_cpu_ms": 15.0, "peer_items": 288, "ours_items": 50, "x_by_cpu": 16.0,
+        "x_by_wall": 12.5, "x_by_cpu_per_item": 2.8,
+    }]}))  # fmt: skip
     call_command("bench_pages", "--repeat", "1", "--output", str(results), "--docs", str(docs),
-                 stdout=out)  # fmt: skip
+                 "--peer", str(peer), stdout=out)  # fmt: skip
     rows = {row["page"]: row for row in json.loads(results.read_text())["rows"]}
     assert rows["framework floor"]["queries"] == 0
     assert rows["timeline"]["queries"] > 0 and rows["timeline"]["bytes"] > 1000
@@ -65,3 +73,8 @@ def test_bench_pages_measures_every_page_kind(tmp_path):
     assert rows["BibTeX, unchanged (304)"]["bytes"] == 0
     assert rows["BibTeX, unchanged (304)"]["queries"] == 1
     assert "| timeline |" in docs.read_text()
+    # The live comparison is written from what was measured in the run, never a constant.
+    assert "Against pretalx 2025.2.2, live" in docs.read_text()
+    assert (
+        "| speaker list (`/neurips22/speaker/` / `/speakers/`) | 250.0 | 20.0 |" in docs.read_text()
+    )

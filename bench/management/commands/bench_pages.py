@@ -31,9 +31,6 @@ from confjournal.web import pagecache
 from events.models import Event, Tag
 from talks.models import Note, Speaker, Talk
 
-# pretalx 2025.2.2 on this machine (gunicorn, 2 workers, SQLite), the median of its
-# server-rendered schedule and speaker list for the same programme.
-PRETALX_MS = {"event": 567, "speakers": 355}
 PEER_SLUG = "bench-pretalx-neurips22"
 # A page slower than this on its first request is sampled 3 times, so that the
 # whole run stays within minutes even while an export is still slow.
@@ -68,8 +65,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--print-mix", action="store_true", help="print the public mix's paths and stop"
         )
+        parser.add_argument(
+            "--peer", default="", help="JSON of the live comparison with pretalx (bench/peer.py)"
+        )
 
-    def handle(self, *args, repeat, output, docs, http, http_cold, print_mix, **options):
+    def handle(self, *args, repeat, output, docs, http, http_cold, print_mix, peer, **options):
         if not Event.objects.filter(slug="bench-1-0").exists():
             raise CommandError("Generate a journal first: manage.py generate_journal --size L")
         if print_mix:
@@ -84,8 +84,6 @@ class Command(BaseCommand):
             if "warm_p50_ms" in row:
                 # Against the cold floor: the minimal view with no cache in front of it.
                 row["warm_x_floor"] = round(row["warm_p50_ms"] / floor_p50, 1)
-            if row.get("peer_ms"):
-                row["x_faster"] = round(row["peer_ms"] / row["p50_ms"], 1)
             self.stdout.write(
                 f"{row['page']:<40} {row['p50_ms']:>8} ms p50 {row['p95_ms']:>8} ms p95 "
                 f"{row['first_ms']:>8} ms first {row['queries']:>3} queries "
@@ -108,6 +106,7 @@ class Command(BaseCommand):
                 if http_cold and Path(http_cold).exists()
                 else None
             ),
+            "peer": json.loads(Path(peer).read_text()) if peer and Path(peer).exists() else None,
         }
         if output:
             Path(output).parent.mkdir(parents=True, exist_ok=True)
@@ -166,10 +165,8 @@ class Command(BaseCommand):
             )
         if peer is not None:
             n = peer.talks.count()
-            public += [
-                (f"peer: event page ({n} pretalx talks)", peer.get_absolute_url(), "event"),
-                ("peer: speaker list", page_url("talks:speaker_list"), "speakers"),
-            ]
+            name = f"event page ({n} talks, the pretalx programme)"
+            public.append((name, peer.get_absolute_url()))
         return public, admin
 
     def mix(self):
@@ -208,10 +205,8 @@ class Command(BaseCommand):
         # request rendered by its view.
         with override_settings(PAGE_CACHE=False):
             for kind, client, pages in [("public", visitor, public), ("admin", staff, admin)]:
-                for name, url, *peer in pages:
+                for name, url in pages:
                     row = self.time_page(kind, name, url, client, repeat)
-                    if peer:
-                        row["peer_ms"] = PRETALX_MS[peer[0]]
                     rows.append(row)
                     self.stderr.write(f"  {name}: {row['p50_ms']} ms p50, {row['queries']} queries")
                 if kind != "public":
@@ -229,7 +224,7 @@ class Command(BaseCommand):
         with override_settings(PAGE_CACHE=True):
             pagecache.clear()
             warm_visitor = Client()
-            for row, (name, url, *_) in zip(rows[: len(public)], public, strict=True):
+            for row, (name, url) in zip(rows[: len(public)], public, strict=True):
                 warm = self.time_page("public", name, url, warm_visitor, repeat, adaptive=False)
                 row["warm_p50_ms"] = warm["p50_ms"]
                 row["warm_p95_ms"] = warm["p95_ms"]
@@ -354,22 +349,33 @@ def render(result):
             f"| {row['page']} | {row['p50_ms']} | {row['p95_ms']} | {row['first_ms']} | "
             f"{row['queries']} | {row['x_floor']} | {warm} | {row['bytes']:,} |"
         )
-    peers = [row for row in result["rows"] if row.get("peer_ms")]
-    if peers:
+    peer = result.get("peer")
+    if peer and peer["rows"]:
         lines += [
             "",
-            "Against pretalx 2025.2.2 on the same machine (gunicorn, 2 workers, SQLite; its "
-            "medians), for `tests/data/pretalx-neurips22/schedule.json` imported with "
-            "`import_schedule` into the L journal (talks marked attended, so the event page "
-            "lists all 300 with speakers, and the speakers are in the speaker list). The "
-            "speaker list here shows 50 speakers a page; pretalx's shows all 360.",
+            "Against pretalx 2025.2.2, live: both served by gunicorn on this machine at the "
+            "same time (ConfJournal with gunicorn.conf.py and the page cache off; pretalx with "
+            "2 sync workers, SQLite, `scripts/pretalx-peer`), the same 300-talk programme "
+            "(`tests/data/pretalx-neurips22`) in each, asked in turn "
+            f"{peer['rows'][0]['rounds']} times a page by `bench/peer.py`. Wall: the median "
+            "time a client waited; CPU: the server's worker CPU time per request. The "
+            "speaker lists show different numbers of people (pretalx all of them, "
+            "ConfJournal 50 a page), so they are compared per speaker shown too.",
             "",
-            "| page | pretalx median ms | ConfJournal p50 ms | times faster |",
-            "| --- | ---: | ---: | ---: |",
+            "| page (pretalx / ConfJournal) | pretalx wall ms | ConfJournal wall ms "
+            "| pretalx CPU ms | ConfJournal CPU ms | times less CPU | per item shown |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
-        for row in peers:
+        for row in peer["rows"]:
+            per_item = (
+                f"{row['x_by_cpu_per_item']}x ({row['peer_items']} / {row['ours_items']})"
+                if "x_by_cpu_per_item" in row
+                else "n/a"
+            )
             lines.append(
-                f"| {row['page']} | {row['peer_ms']} | {row['p50_ms']} | {row['x_faster']}x |"
+                f"| {row['page']} (`{row['peer_path']}` / `{row['our_path']}`) "
+                f"| {row['peer_wall_ms']} | {row['ours_wall_ms']} | {row['peer_cpu_ms']} "
+                f"| {row['ours_cpu_ms']} | {row['x_by_cpu']}x | {per_item} |"
             )
     http = result.get("http")
     if http:
