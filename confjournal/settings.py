@@ -237,6 +237,11 @@ CACHES = {
         "LOCATION": os.environ.get("CACHE_LOCATION", "confjournal-pages"),
     }
 }
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # A Redis that stops answering is given up on quickly (pages then come from the
+    # views, /health/ says 503) instead of holding every request until gunicorn's timeout.
+    _seconds = float(os.environ.get("CACHE_TIMEOUT", "0.5"))
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": _seconds, "socket_timeout": _seconds}
 CACHES["large"] = {**CACHES["default"], "KEY_PREFIX": "large"}
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # At most this many pages per process (a compressed page is 1-50 KB).

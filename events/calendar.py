@@ -5,10 +5,10 @@ entry in its event's time zone (the VTIMEZONE goes in the file), a talk with
 only a date an all-day one. Entries keep their UID from one download to the
 next, so a calendar app updates them instead of adding copies.
 
-The entries are written here as text: the `icalendar` library built an object per
-property and took most of a second for a journal's 2,000 events, where these lines
-take a few milliseconds. `icalendar` still writes each time zone's VTIMEZONE (once per
-zone and process) and reads the files back in the tests.
+The entries are written here as text, a line per property: the `icalendar` library
+builds an object per property, which for a journal's thousands of events cost many
+times the page itself (docs/benchmarks.md). `icalendar` still writes each time zone's
+VTIMEZONE (once per zone and process) and reads the files back in the tests.
 """
 
 import datetime
@@ -21,12 +21,17 @@ from django_countries.fields import Country
 from confjournal.core.lists import url
 
 PRODID = "-//ConfJournal//Conference journal//EN"
-# TEXT values escape these (RFC 5545, 3.3.11); a line break is written as \n.
-_TEXT_ESCAPES = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n", "\r": ""})
+# TEXT values escape these (RFC 5545, 3.3.11); a line break is written as \n, and the
+# other control characters, which TEXT may not hold (a tab may stay), are left out.
+_TEXT_ESCAPES = str.maketrans(
+    {"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n"}
+    | dict.fromkeys([*range(9), *range(11, 32), 127])
+)
 
 
 def text(value):
-    return str(value).translate(_TEXT_ESCAPES)
+    lines = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return lines.translate(_TEXT_ESCAPES)
 
 
 def fold(line):

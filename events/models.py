@@ -364,11 +364,14 @@ class Event(TopicsMixin, models.Model):
                         }
                     }
                 )
-            if self.pk is None and not self.slug.startswith(f"{parent.slug}-"):
+            if not self.slug or (self.pk is None and not self.slug.startswith(f"{parent.slug}-")):
                 # A new day or side event's address holds its conference's: next year's
-                # forum has a "Day 1" too.
+                # forum has a "Day 1" too. The conference's part is cut to leave room.
                 self.slug = unique_slug(
-                    Event.objects.all(), f"{parent.slug} {self.slug or self.name}", max_length=120
+                    Event.objects.all(),
+                    f"{parent.slug[:80]} {self.slug or self.name}",
+                    max_length=120,
+                    exclude_pk=self.pk,
                 )
             if self.pk is not None and self.children.exists():
                 raise ValidationError(

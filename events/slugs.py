@@ -11,6 +11,9 @@ pages pay nothing.
 import re
 
 from django.http import HttpResponsePermanentRedirect
+from django.urls import get_script_prefix
+from django.utils.cache import patch_cache_control
+from django.utils.encoding import escape_uri_path
 
 from events.models import Event
 
@@ -30,15 +33,22 @@ class FormerSlugRedirectMiddleware:
         match = EVENT_PATH.match(request.path_info)
         if match is None:
             return response
+        old = match["slug"]
         event = (
             Event.objects.visible_to(request.user)
-            .filter(former_slugs__slug=match["slug"])
+            .filter(former_slugs__slug=old)
+            .exclude(slug=old)  # renamed back: this is its address again, and it has no such page
             .only("slug")
             .first()
         )
-        if event is None:
+        # An old slug that another event has taken since is that event's address now.
+        if event is None or Event.objects.filter(slug=old).exists():
             return response
-        target = f"{request.META.get('SCRIPT_NAME', '')}/events/{event.slug}/{match['rest']}"
+        rest = escape_uri_path(match["rest"])
+        target = f"{get_script_prefix()}events/{escape_uri_path(event.slug)}/{rest}"
         if request.META.get("QUERY_STRING"):
             target += "?" + request.META["QUERY_STRING"]
-        return HttpResponsePermanentRedirect(target)
+        redirect = HttpResponsePermanentRedirect(target)
+        # Only for whoever may see the event: never kept by a shared cache.
+        patch_cache_control(redirect, private=True)
+        return redirect

@@ -3,7 +3,6 @@ addresses that hold their conference's; old addresses redirect, for those who ma
 
 import datetime
 import importlib
-from urllib.parse import unquote
 
 import pytest
 from django.apps import apps
@@ -138,11 +137,12 @@ def test_an_old_address_redirects_for_those_who_may_see(client, forum):
     ]
     client.logout()
     old = "/events/samsung-ai-forum-2022-day-1/"
-    new = "/events/samsung-ai-forum-2022-day-1-코엑스/"
+    new = "/events/samsung-ai-forum-2022-day-1-%EC%BD%94%EC%97%91%EC%8A%A4/"  # 코엑스
     for rest in ("", "calendar.ics?x=1", "recap.md"):
         response = client.get(old + rest)
         assert response.status_code == 301
-        assert unquote(response["Location"]) == new + rest
+        assert response["Location"] == new + rest
+        assert "private" in response["Cache-Control"]
         assert client.get(response["Location"]).status_code == 200
     # Made private: the old address is a 404 for a visitor, with nothing of the new one.
     Event.objects.filter(pk=day.pk).update(visibility="private")
@@ -152,6 +152,37 @@ def test_an_old_address_redirects_for_those_who_may_see(client, forum):
     client.force_login(forum["owner"])
     assert client.get(old).status_code == 301
     assert client.get("/events/never-was/").status_code == 404
+
+
+def test_an_address_renamed_back_or_taken_by_another_event_is_not_redirected(client, forum):
+    day = forum["day"]
+    FormerSlug.objects.create(slug=day.slug, event=day)  # renamed away and back again
+    assert client.get(f"/events/{day.slug}/").status_code == 200
+    assert client.get(f"/events/{day.slug}/no-such-page/").status_code == 404  # not a loop
+    FormerSlug.objects.create(slug="saif-old", event=day)
+    make.EventFactory(slug="saif-old", owner=forum["owner"])  # another event took it since
+    assert client.get("/events/saif-old/no-such-page/").status_code == 404
+
+
+def test_a_day_under_a_conference_with_a_long_address_keeps_its_own_part(forum):
+    long = make.EventFactory(
+        slug="a" * 118, owner=forum["owner"], start_date=datetime.date(2022, 1, 1)
+    )
+    days = []
+    for n in (1, 2, 3):
+        day = Event(name=f"Day {n}", parent=long, owner=forum["owner"], kind="conference",
+                    start_date=long.start_date, end_date=long.start_date)  # fmt: skip
+        day.clean()
+        day.save()
+        days.append(day.slug)
+    assert days == [f"{'a' * 80}-day-1", f"{'a' * 80}-day-2", f"{'a' * 80}-day-3"]
+
+
+def test_an_existing_day_whose_address_is_cleared_gets_one_from_its_conference(forum):
+    day = Event.objects.get(pk=forum["day"].pk)
+    day.slug = ""
+    day.clean()
+    assert day.slug == "samsung-ai-forum-2022-day-1-코엑스"
 
 
 def test_the_migration_gives_old_days_their_conference_in_the_address(db):

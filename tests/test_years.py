@@ -83,10 +83,8 @@ def year(db):
 def counted(user, year=2022):
     """The year's figures counted straight from the tables, for `user`."""
     roots = Event.objects.visible_to(user).filter(parent=None, start_date__year=year)
-    family = Event.objects.visible_to(user).filter(
-        pk__in=[e.pk for e in roots] + [e.pk for e in Event.objects.filter(parent__in=roots)]
-    )
-    family = Event.objects.visible_to(user).filter(pk__in=family)
+    days = Event.objects.filter(parent__in=roots)
+    family = Event.objects.visible_to(user).filter(pk__in=[e.pk for e in [*roots, *days]])
     return {
         "events": roots.count(),
         "talks": Talk.objects.visible_to(user).filter(attended=True, event__in=family).count(),

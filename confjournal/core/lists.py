@@ -70,7 +70,7 @@ def render_talks(talks, list_event=None, show_event=False, level=3):
     """The rows of `talks` as HTML a Django template may include as it is."""
     template = engines["jinja2"].get_template("talk_rows.html")
     # The language and the URL prefix are thread-local reads: read once for the whole
-    # list, not for every link and label of every row (a tenth of a long programme's time).
+    # list, not for every link and label of every row (docs/benchmarks.md: event pages).
     language, prefix, urlconf = translation.get_language(), get_script_prefix(), get_urlconf()
     context = {
         "talks": talks,

@@ -24,8 +24,10 @@ def make_slug(text, max_length=100, fallback="item"):
 def unique_slug(queryset, text, max_length=100, fallback="item", exclude_pk=None):
     """`make_slug`, with -2, -3, … appended until no row of `queryset` has it."""
     base = make_slug(text, max_length=max_length, fallback=fallback)
+    # A suffix may cut the base short: look among every slug that starts like the cut one.
+    stem = base[: max_length - 6]
     taken = set(
-        queryset.exclude(pk=exclude_pk).filter(slug__startswith=base).values_list("slug", flat=True)
+        queryset.exclude(pk=exclude_pk).filter(slug__startswith=stem).values_list("slug", flat=True)
     )
     slug, n = base, 2
     while slug in taken:

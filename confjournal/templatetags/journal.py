@@ -21,8 +21,6 @@ def plain(text):
 
 
 register.filter("label", lists.label)
-
-
 register.filter("day", lists.day)
 
 

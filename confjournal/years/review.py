@@ -171,7 +171,11 @@ def _counts(roots, family, user):
 
 
 def _topics(year, user):
-    """The year's topics, most used first, each with its count the year before."""
+    """The year's topics, most used first, each with its count the year before.
+
+    As on the stats page, a record counts in the year of its own event or day, so the
+    January day of a conference begun in December counts its topics in January's year.
+    """
     usage, _papers = topics_by_year(user, years=[year - 1, year])
     topics = [
         Topic(name, slug, years.get(year, 0), years.get(year - 1, 0))

@@ -15,18 +15,22 @@ def prefix_with_parent(apps, schema_editor):
             continue
         FormerSlug.objects.create(slug=event.slug, event=event)
         event.slug = unique_slug(
-            Event.objects.all(), f"{event.parent.slug} {event.slug}", max_length=120
+            Event.objects.all(), f"{event.parent.slug[:80]} {event.slug}", max_length=120
         )
         event.save(update_fields=["slug"])
 
 
 def restore(apps, schema_editor):
+    """Give back the slugs this migration changed (not renames made in the admin since)."""
     Event = apps.get_model("events", "Event")
     FormerSlug = apps.get_model("events", "FormerSlug")
-    for former in FormerSlug.objects.select_related("event").order_by("pk"):
-        if not Event.objects.filter(slug=former.slug).exists():
-            Event.objects.filter(pk=former.event_id).update(slug=former.slug)
-    FormerSlug.objects.all().delete()
+    formers = FormerSlug.objects.exclude(event__parent=None).select_related("event__parent")
+    for former in formers.order_by("pk"):
+        event = former.event
+        ours = event.slug.startswith(f"{event.parent.slug[:80]}-") and former.slug in event.slug
+        if ours and not Event.objects.filter(slug=former.slug).exists():
+            Event.objects.filter(pk=event.pk).update(slug=former.slug)
+            former.delete()
 
 
 class Migration(migrations.Migration):

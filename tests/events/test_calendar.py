@@ -96,8 +96,10 @@ def test_long_korean_text_with_special_characters_reads_back_whole(client):
     """Lines over 75 octets are folded between characters; commas, semicolons,
     backslashes and line breaks are escaped, and all of it reads back as written."""
     summary = "포스터 세션, 둘째 날; 경량화\\양자화 — " + "트랜스포머 경량화 " * 20 + "\n끝."
+    # Pasted from elsewhere: a lone carriage return and a control character.
+    pasted = summary + "\r추신\x01."
     event = EventFactory(
-        name="삼성 AI 포럼 2022; 코엑스, 서울", slug="saif", summary=summary, city="서울"
+        name="삼성 AI 포럼 2022; 코엑스, 서울", slug="saif", summary=pasted, city="서울"
     )
     event.tags.add("경량화", "a,b")
     TalkFactory(
@@ -112,7 +114,7 @@ def test_long_korean_text_with_special_characters_reads_back_whole(client):
     assert all(len(line) <= 75 for line in response.content.split(b"\r\n"))
     found = entries(calendar)
     forum = found["삼성 AI 포럼 2022; 코엑스, 서울"]
-    assert str(forum["DESCRIPTION"]) == summary
+    assert str(forum["DESCRIPTION"]) == summary + "\n추신."
     assert sorted(forum.categories) == ["a,b", "경량화"]
     talk = found["기조연설: " + "긴 제목 " * 30]
     assert str(talk["LOCATION"]) == "Hall D, 3F"
