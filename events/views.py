@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 from django_countries.fields import Country
 
-from confjournal.core.listing import EVENT_RECORD_LOOKUPS, FilteredListView, YearOf, options
+from confjournal.core.listing import (
+    EVENT_RECORD_LOOKUPS,
+    FilteredListView,
+    YearOf,
+    newest_events_first,
+    options,
+)
 from confjournal.web.conditional import journal_conditional
 from events import calendar
 from events.forms import BoothFilterForm, TimelineFilterForm
@@ -247,10 +253,9 @@ class BoothListView(FilteredListView):
 
     def base_queryset(self):
         return (
-            Booth.objects.visible_to(self.request.user)
+            newest_events_first(Booth.objects.visible_to(self.request.user), "organization", "id")
             .select_related("event__parent")
             .prefetch_related("tags")
-            .order_by("-event__start_date", "organization", "id")
         )
 
 

@@ -12,6 +12,7 @@ from confjournal.core.listing import (
     NoFilterForm,
     TagYearFilterForm,
     first,
+    newest_events_first,
 )
 from confjournal.web.conditional import journal_conditional
 from events.models import Event, Photo, attach_topics
@@ -38,12 +39,12 @@ class TalkListView(FilteredListView):
 
     def base_queryset(self):
         return (
-            Talk.objects.visible_to(self.request.user)
-            .attended()
+            newest_events_first(
+                Talk.objects.visible_to(self.request.user).attended(), *Talk._meta.ordering
+            )
             .select_related("event__parent")
             .with_speakers()
             .prefetch_related("tags")
-            .order_by("-event__start_date", *Talk._meta.ordering)
         )
 
 
@@ -85,10 +86,9 @@ class PaperListView(FilteredListView):
 
     def base_queryset(self):
         return (
-            Paper.objects.visible_to(self.request.user)
+            newest_events_first(Paper.objects.visible_to(self.request.user), "title", "id")
             .select_related("event__parent")
             .prefetch_related("tags")
-            .order_by("-event__start_date", "title", "id")
         )
 
 

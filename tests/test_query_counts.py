@@ -172,3 +172,23 @@ def test_admin_changelist_query_count_does_not_grow(
     with django_assert_num_queries(queries):
         response = admin_client.get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.database("sqlite")
+@pytest.mark.parametrize("path", ["/talks/", "/papers/", "/booths/"])
+def test_the_owners_lists_walk_events_newest_first_on_sqlite(client, path):
+    """The owner's "public … or yours" would have SQLite scan every record and sort them;
+    the lists read the events by their date index and stop at the page
+    (core/listing.py, newest_events_first)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(build_journal(2))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    newest_first = 'ORDER BY "events_event"."start_date" DESC'
+    page = next(q["sql"] for q in queries if newest_first in q["sql"] and "COUNT" not in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {page}")
+        plan = [row[3] for row in cursor.fetchall()]
+    assert plan[0].startswith("SEARCH events_event USING INDEX event_start_date_idx"), plan

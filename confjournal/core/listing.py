@@ -1,6 +1,7 @@
 """The one shared list view: a ListView whose GET parameters go through a form."""
 
 import contextlib
+import datetime
 
 from django import forms
 from django.conf import settings
@@ -193,6 +194,19 @@ class YearOf(ExtractYear):
     def as_sqlite(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.lhs)
         return f"CAST(substr({sql}, 1, 4) AS integer)", params
+
+
+def newest_events_first(queryset, *then):
+    """Records of events (talks, papers, booths) by their event's date, newest first.
+
+    The range on the event's date holds for every row; it is there for SQLite, which
+    without table statistics scans every record for a logged-in viewer's "public … or
+    yours" and sorts them, while with a range on the indexed date it walks the events
+    newest first and stops at the page (docs/benchmarks.md, the owner's lists).
+    """
+    return queryset.filter(event__start_date__gte=datetime.date.min).order_by(
+        "-event__start_date", *then
+    )
 
 
 def first(queryset, n):
