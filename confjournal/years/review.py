@@ -17,7 +17,7 @@ from django_countries.fields import Country
 
 from confjournal.core.listing import YearOf
 from confjournal.core.visibility import Visibility
-from confjournal.stats.views import topics_by_year
+from confjournal.stats.counts import topics_by_year
 from events.models import Booth, Event, Photo
 from talks.models import Note, Paper, Talk
 from talks.recap import event_dates, inline, link, note_block, talk_line
