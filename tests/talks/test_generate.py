@@ -65,6 +65,8 @@ def test_bench_pages_measures_every_page_kind(tmp_path):
     rows = {row["page"]: row for row in json.loads(results.read_text())["rows"]}
     assert rows["framework floor"]["queries"] == 0
     assert rows["timeline"]["queries"] > 0 and rows["timeline"]["bytes"] > 1000
+    # The same pages for their owner, logged in (never from the page cache).
+    assert rows["talk list, owner"]["queries"] > rows["talk list"]["queries"]
     assert any(name.startswith("event page (") for name in rows)
     for feed in ("feed of notes", "feed of events"):
         assert rows[feed]["bytes"] > 1000 and 0 < rows[feed]["queries"] <= 10

@@ -144,6 +144,12 @@ class Command(BaseCommand):
             ("calendar", page_url("events:calendar")),
             ("BibTeX", page_url("talks:papers_bib")),
         ]
+        # What the journal's owner, logged in and so never served from the page cache,
+        # reads every day: the owner of the largest event.
+        daily = {"timeline", "event page", "talk list", "paper list", "booth list", "note list"}
+        daily |= {"speaker list", "topic list", "search"}
+        owner = [(f"{name}, owner", url) for name, url in public if name.split(" (")[0] in daily]
+        self.owner = largest.owner
         admin = [
             (f"admin {model}", f"/admin/{app}/{model}/")
             for app, model in [
@@ -167,7 +173,7 @@ class Command(BaseCommand):
             n = peer.talks.count()
             name = f"event page ({n} talks, the pretalx programme)"
             public.append((name, peer.get_absolute_url()))
-        return public, admin
+        return public, owner, admin
 
     def mix(self):
         """The public pages of the HTTP load test: what visitors read, not the exports."""
@@ -193,8 +199,10 @@ class Command(BaseCommand):
         return [url for url in urls if url]
 
     def measure(self, repeat):
-        public, admin = self.pages()
+        public, owner, admin = self.pages()
         visitor = Client()
+        owner_client = Client()
+        owner_client.force_login(self.owner)
         staff = Client()
         user, _ = get_user_model().objects.get_or_create(
             username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
@@ -204,7 +212,8 @@ class Command(BaseCommand):
         # Cold: the anonymous page cache (confjournal/web/pagecache.py) off, every
         # request rendered by its view.
         with override_settings(PAGE_CACHE=False):
-            for kind, client, pages in [("public", visitor, public), ("admin", staff, admin)]:
+            kinds = [("public", visitor, public), ("owner", owner_client, owner)]
+            for kind, client, pages in [*kinds, ("admin", staff, admin)]:
                 for name, url in pages:
                     row = self.time_page(kind, name, url, client, repeat)
                     rows.append(row)
