@@ -39,8 +39,9 @@ class LookaheadPaginator(Paginator):
     def count(self):
         limit = (self.asked + self.lookahead) * self.per_page
         if hasattr(self.object_list, "count") and hasattr(self.object_list, "query"):
-            # Only the ids: a page's annotations (talk counts) are not computed to count rows.
-            counted = self.object_list.values("pk")[: limit + 1].count()
+            # Only the ids, in no order: a page's annotations (talk counts) are not computed,
+            # and the database stops at the limit instead of sorting every row first.
+            counted = self.object_list.values("pk").order_by()[: limit + 1].count()
         else:
             counted = len(self.object_list[: limit + 1])
         self.capped = counted > limit
