@@ -295,10 +295,7 @@ def calendar_response(request, name, filename, events, talks=()):
 @journal_conditional
 def site_calendar(request):
     """Every public event, as all-day entries."""
-    events = list(
-        Event.objects.visible_to(PUBLIC).select_related("parent").order_by("start_date", "id")
-    )
-    attach_topics(events)  # one query, where prefetch_related builds a queryset per event
+    events = calendar.calendar_events(Event.objects.visible_to(PUBLIC).order_by("start_date", "id"))
     return calendar_response(request, "ConfJournal", "confjournal.ics", events)
 
 
@@ -306,13 +303,11 @@ def site_calendar(request):
 def event_calendar(request, slug):
     """One public event: itself, its days and side events, and the talks attended."""
     event = get_object_or_404(Event.objects.visible_to(PUBLIC).select_related("parent"), slug=slug)
-    events = list(
+    events = calendar.calendar_events(
         Event.objects.visible_to(PUBLIC)
         .filter(Q(pk=event.pk) | Q(parent=event))
-        .select_related("parent")
         .order_by("start_date", "parent_id", "id")
     )
-    attach_topics(events)
     talks = (
         event.family_records("talks", PUBLIC)
         .attended()
