@@ -17,6 +17,7 @@ from django_countries.fields import CountryField
 from taggit.models import GenericTaggedItemBase, TagBase
 
 from confjournal.core.fields import NFCCharField, NFCTextField, URLField
+from confjournal.core.listing import YearOf
 from confjournal.core.tagging import TAG_MAX_LENGTH, Tags, TopicsMixin
 from confjournal.core.text import make_slug, unique_slug
 from confjournal.core.visibility import (
@@ -123,6 +124,12 @@ class EventQuerySet(VisibleQuerySet):
 
     def roots(self):
         return self.filter(parent__isnull=True)
+
+    def years(self):
+        """The distinct years of these top-level events, newest first: read off the date's
+        text on SQLite, where `dates("start_date", "year")` calls Python once per row."""
+        years = self.roots().order_by().values_list(YearOf("start_date"), flat=True).distinct()
+        return sorted(years, reverse=True)
 
     def latest_for(self, user, today):
         """The event `user` is most likely writing about: the one of theirs in progress

@@ -11,7 +11,6 @@ from django_countries.fields import Country
 from confjournal.core.listing import (
     EVENT_RECORD_LOOKUPS,
     FilteredListView,
-    YearOf,
     newest_events_first,
     options,
 )
@@ -123,16 +122,7 @@ class TimelineView(FilteredListView):
                 if child.parent_id == event.pk and (not filtering or event.matched or child.matched)
             ]
         visible = self.visible()
-        # The distinct years, read off the date's text on SQLite: dates("start_date",
-        # "year") calls a Python function per row.
-        years = (
-            visible.roots()
-            .order_by()
-            .annotate(year=YearOf("start_date"))
-            .values_list("year", flat=True)
-            .distinct()
-        )
-        context["years"] = sorted(years, reverse=True)
+        context["years"] = visible.years()
         # The distinct codes only, not every event to read its country.
         codes = visible.exclude(country="").order_by().values_list("country", flat=True)
         context["countries"] = sorted(

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries.fields import Country
 
-from confjournal.core.listing import YearOf
 from confjournal.core.visibility import Visibility
 from confjournal.stats.counts import topics_by_year
 from events.models import Booth, Event, Photo
@@ -62,14 +61,7 @@ class YearInReview:
 
 def review_years(user):
     """The years with an event `user` may see, newest first."""
-    return sorted(
-        Event.objects.visible_to(user)
-        .roots()
-        .order_by()
-        .values_list(YearOf("start_date"), flat=True)
-        .distinct(),
-        reverse=True,
-    )
+    return Event.objects.visible_to(user).years()
 
 
 def year_in_review(year, user):
