@@ -11,7 +11,7 @@ import re
 
 import lxml.html
 
-from tests.cluster.conftest import ROOT, Browser, jpeg, start_server, unique
+from tests.cluster.conftest import ROOT, Browser, free_port, jpeg, start_server, unique
 
 PROGRAMME = ROOT / "tests" / "data" / "pretalx-neurips22" / "schedule.json"
 
@@ -187,9 +187,7 @@ def test_health_on_both_and_503_when_a_service_is_gone(a, b):
         assert response.status_code == 200
         assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
-    from tests.test_health import closed_port
-
-    nowhere = f"127.0.0.1:{closed_port()}"
+    nowhere = f"127.0.0.1:{free_port()}"  # nothing listens there
     no_cache = start_server("no-cache", CACHE_LOCATION=f"redis://{nowhere}/0")
     try:
         response = Browser().get(f"{no_cache.url}/health/")
