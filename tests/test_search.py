@@ -433,6 +433,12 @@ def test_search_uses_the_index_on_both_databases(db):
             cursor.execute("SET LOCAL enable_seqscan = off")
             explain = queryset.explain()
         assert index.postgres_index_name(Note) in explain
+        # One and two characters: their grams, from the same index.
+        for short in ("벤", "교수"):
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                plan = backend.matching(Note.objects.order_by(), [short]).explain()
+            assert index.postgres_index_name(Note) in plan
     else:
         assert "VIRTUAL TABLE INDEX" in explain and "search_note" in explain
         # A one-character term: the trigrams beginning with it, from the same index.

@@ -1,4 +1,4 @@
-"""The search index is the database's own (FTS5 on SQLite, pg_trgm on PostgreSQL), in place
+"""The search index is the database's own (FTS5 on SQLite, GIN on PostgreSQL), in place
 after migrate, kept by plain SQL: any client may write to the journal and search follows."""
 
 import json

@@ -1,4 +1,4 @@
-"""Search: the search page, the index behind it on SQLite (FTS5) and PostgreSQL (pg_trgm),
+"""Search: the search page, the index behind it on SQLite (FTS5) and PostgreSQL (GIN),
 and the speaker suggestions of the search box.
 
 A journal-wide feature: it reads the records of both apps and may import them, `core`

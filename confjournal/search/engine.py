@@ -16,17 +16,19 @@ SQLite answers step 1 from the FTS5 tables of `index.py`: a term of three or mor
 characters is an FTS5 phrase; a shorter one is the OR of the trigrams that begin with
 it, read from the table's vocabulary. Step 2 tests the text the FTS5 table keeps with
 `LIKE` (ASCII case folding; a term with other cased letters asks the FTS5 table about
-that one row). PostgreSQL answers both with `icontains` on the document, which its
-pg_trgm index serves for terms of three or more characters.
+that one row). PostgreSQL answers both with `icontains` on the document, joined by the
+grams the term needs (`holds_grams`): its GIN index of each document's characters and
+pairs of characters finds the candidates for a term of any length.
 """
 
 import re
 import unicodedata
 
 from django.db import connection
-from django.db.models import F, Q, TextField, Value
+from django.db.models import BooleanField, F, Func, TextField, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Upper
+from django.db.models.lookups import IContains
 
 from confjournal.search import index
 
@@ -63,15 +65,48 @@ def parse_terms(query):
     return terms[:MAX_TERMS]
 
 
-def document(model):
-    """A record's searched fields joined by newlines, as a query expression."""
-    text = TextField()
-    parts = []
-    for name in model.search_fields:
-        if parts:
-            parts.append(Value("\n", output_field=text))
-        parts.append(Coalesce(F(name), Value(""), output_field=text))
-    return Concat(*parts, output_field=text) if len(parts) > 1 else parts[0]
+class Document(Func):
+    """PostgreSQL: a record's searched fields joined by newlines, NULL as empty: plain
+    `||` (immutable, so an index can hold it), and quick for Django to build."""
+
+    output_field = TextField()
+
+    def __init__(self, model):
+        super().__init__(*[F(name) for name in model.search_fields])
+
+    def as_sql(self, compiler, connection, **extra_context):
+        parts, params = [], []
+        for field in self.get_source_expressions():
+            sql, field_params = compiler.compile(field)
+            parts.append(f"COALESCE({sql}, '')")
+            params += field_params
+        return "(" + " || CHR(10) || ".join(parts) + ")", params
+
+
+class Grams(Func):
+    """PostgreSQL: `search_grams(text, singles)`, the characters (when `singles`) and
+    pairs of characters of a text (`index.POSTGRES_GRAMS` defines it)."""
+
+    function = "search_grams"
+    output_field = TextField()  # a text[]; only ever compared in SQL
+
+
+def grams_of_document(model):
+    """PostgreSQL: what the GIN index of `model` holds for each record."""
+    return Grams(Upper(Document(model)), Value(True))
+
+
+def holds_grams(model, term):
+    """PostgreSQL: the record's grams include the term's pairs (its character, when it is
+    one), which the GIN index answers; every record holding the term passes."""
+    wanted = Grams(Upper(Value(term, output_field=TextField())), Value(False))
+    return Func(
+        grams_of_document(model),
+        wanted,
+        template="(%(expressions)s)",
+        arg_joiner=" @> ",
+        output_field=BooleanField(),
+    )
 
 
 # --------------------------------------------------------------------------- step 1
@@ -184,9 +219,8 @@ def matching(queryset, terms, vocab=None):
     if connection.vendor == "sqlite":
         select = _fts_select(model, terms, vocab or {})
         return queryset.filter(pk__in=RawSQL(*select)) if select else queryset.none()
-    return queryset.alias(search_document=document(model)).filter(
-        *[Q(search_document__icontains=term) for term in terms]
-    )
+    tests = [(holds_grams(model, term), IContains(Document(model), term)) for term in terms]
+    return queryset.filter(*[test for both in tests for test in both])
 
 
 def mentioning(model, phrases, vocab=None):
@@ -201,10 +235,12 @@ def mentioning(model, phrases, vocab=None):
         fts = index.fts_table(model)
         ids = RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [" OR ".join(parts)])
         return everything.filter(pk__in=ids)
-    holding = Q(pk__in=[])
-    for phrase in phrases:
-        holding |= Q(search_document__icontains=phrase)
-    return everything.alias(search_document=document(model)).filter(holding)
+    if not phrases:
+        return everything.none()
+    # One SELECT a phrase: under an OR, PostgreSQL would work out the grams of every
+    # record that fails the first phrase, instead of reading them from the index.
+    each = [matching(everything, [phrase]) for phrase in phrases]
+    return each[0].union(*each[1:]) if len(each) > 1 else each[0]
 
 
 def capped_ids_sql(gate, terms, limit, vocab=None):
@@ -239,13 +275,25 @@ def folds_beyond_ascii(term):
 def newest(gate, terms, start, stop, vocab=None):
     """Records `start` to `stop` of `gate` holding every term, newest event first.
 
-    On SQLite the records are read event by event in date order (CROSS JOIN keeps the
-    events outside) and each one's own text is tested, so the reading stops with the
-    page: no list of every match is built.
+    The records are read event by event in date order (SQLite: CROSS JOIN keeps the
+    events outside; PostgreSQL: a LATERAL subquery that OFFSET 0 keeps from being
+    flattened) and each one's own text is tested, so the reading stops with the page: no
+    list of every match is built. (PostgreSQL's estimate of how many records hold a
+    word's grams is far too low, so left to itself it would read and sort them all.)
     """
-    if connection.vendor != "sqlite":
-        return matching(gate, terms)[start:stop]
     model = gate.model
+    if connection.vendor != "sqlite":
+        if model._meta.model_name == "event":
+            return matching(gate, terms)[start:stop]
+        holding = gate.filter(*[IContains(Document(model), term) for term in terms])
+        on_event = holding.filter(event=RawSQL("walk_event.id", [])).order_by().values("pk")
+        sql, params = on_event.query.sql_with_params()
+        events = model._meta.get_field("event").related_model._meta.db_table
+        walk = (
+            f"SELECT walk.id FROM {events} walk_event CROSS JOIN LATERAL ({sql} OFFSET 0) "
+            "AS walk(id) ORDER BY walk_event.start_date DESC, walk.id DESC LIMIT %s OFFSET %s"
+        )
+        return gate.filter(pk__in=RawSQL(walk, [*params, stop - start, start]))
     fts, table = index.fts_table(model), model._meta.db_table
     tests, params = [], []
     for term in terms:

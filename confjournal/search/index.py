@@ -8,8 +8,12 @@ two-character term is then the OR of the trigrams that begin with it, read from 
 index's vocabulary, `search_<kind>_terms`). Triggers in plain SQL keep it, so any SQLite
 client can write to the journal's tables and the index follows.
 
-PostgreSQL: a pg_trgm GIN index on the upper-cased document of each table, the same
-expression `engine.document()` builds for queries.
+PostgreSQL: a GIN index of each record's grams, `search_grams(UPPER(document))`: every
+character of the upper-cased document and every pair of adjacent characters. A term's
+pairs (or its one character) are in the grams of every record that holds it, so the
+index finds the candidates for a term of any length, one or two characters included, and
+`icontains` on the document confirms them. The function is plain SQL in the database, so
+any client's writes keep the index.
 
 Nothing here is in a migration: `ensure_index` (after every `migrate`) creates whatever
 is missing or out of date and fills it, and `rebuild` (the `rebuild_search_index`
@@ -19,7 +23,6 @@ command) makes it all again.
 import hashlib
 
 from django.db import connections, transaction
-from django.db.models.functions import Upper
 from django.db.models.sql import Query
 
 from confjournal.core.registry import searchable_models
@@ -69,26 +72,47 @@ def sqlite_schema(model):
     }
 
 
-def postgres_index_name(model):
-    """The GIN index's name carries the fields, so that a change of them makes a new one."""
-    fields = hashlib.sha1(",".join(model.search_fields).encode(), usedforsecurity=False)
-    return f"search_{kind(model)}_{fields.hexdigest()[:8]}"
+# The grams of a text: its characters (when `singles`; always for a one-character text)
+# and its pairs of adjacent characters, split out with two passes of regexp_replace (odd
+# and even positions). U+0001 marks the splits, so the text's own U+0001 become spaces.
+# Not inlined (it has a FROM), so its COST keeps the planner from running it per row.
+POSTGRES_GRAMS = r"""
+CREATE OR REPLACE FUNCTION search_grams(doc text, singles boolean) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 1000 AS $$
+  SELECT array_remove(
+    CASE WHEN singles OR length(d) < 2 THEN string_to_array(d, NULL) ELSE '{}' END
+    || string_to_array(regexp_replace(d, '(..)', E'\\1\x01', 'g'), E'\x01')
+    || string_to_array(regexp_replace(substr(d, 2), '(..)', E'\\1\x01', 'g'), E'\x01'),
+    '')
+  FROM (SELECT translate(doc, E'\x01', ' ') AS d) AS mapped
+$$
+"""
+
+
+def postgres_index_name(model, connection=None):
+    """The GIN index's name carries a hash of what it holds (the compiled expression and
+    the function), so that a change of either makes a new one."""
+    made_of = _grams_sql(model, connection or connections["default"]) + POSTGRES_GRAMS
+    digest = hashlib.sha1(made_of.encode(), usedforsecurity=False).hexdigest()
+    return f"search_{kind(model)}_{digest[:8]}"
+
+
+def _grams_sql(model, connection):
+    """The SQL of `engine.grams_of_document()`, compiled as Django compiles it for a
+    query, so that the planner matches the index to the queries."""
+    from confjournal.search.engine import grams_of_document
+
+    query = Query(model, alias_cols=False)
+    expression = grams_of_document(model).resolve_expression(query)
+    sql, params = query.get_compiler(connection=connection).compile(expression)
+    with connection.schema_editor() as editor:
+        return sql % tuple(editor.quote_value(param) for param in params)
 
 
 def postgres_index_sql(model, connection):
-    """CREATE INDEX of a pg_trgm index on the expression `icontains` compares: the upper
-    case of `engine.document()`, compiled as Django compiles it for a query."""
-    from confjournal.search.engine import document
-
-    query = Query(model, alias_cols=False)
-    expression = Upper(document(model)).resolve_expression(query)
-    sql, params = query.get_compiler(connection=connection).compile(expression)
-    with connection.schema_editor() as editor:
-        sql %= tuple(editor.quote_value(param) for param in params)
-    return (
-        f"CREATE INDEX {postgres_index_name(model)} ON {model._meta.db_table} "
-        f"USING gin (({sql}) gin_trgm_ops)"
-    )
+    """CREATE INDEX of the GIN index on the grams of the document."""
+    name, table = postgres_index_name(model, connection), model._meta.db_table
+    return f"CREATE INDEX {name} ON {table} USING gin (({_grams_sql(model, connection)}))"
 
 
 def is_current(connection, model):
@@ -99,7 +123,8 @@ def is_current(connection, model):
             present = dict(cursor.fetchall())
             return all(present.get(name) == sql for name, sql in sqlite_schema(model).items())
         cursor.execute(
-            "SELECT 1 FROM pg_indexes WHERE indexname = %s", [postgres_index_name(model)]
+            "SELECT 1 FROM pg_indexes WHERE indexname = %s",
+            [postgres_index_name(model, connection)],
         )
         return cursor.fetchone() is not None
 
@@ -119,7 +144,7 @@ def install(connection, model):
         elif connection.vendor == "postgresql":
             # Foreign-key checks deferred in this transaction would make CREATE INDEX fail.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            cursor.execute(POSTGRES_GRAMS)
             cursor.execute(
                 "SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexname LIKE %s",
                 [model._meta.db_table, f"search\\_{kind(model)}\\_%"],
@@ -148,7 +173,7 @@ def drop(using="default"):
             if connection.vendor == "sqlite":
                 _drop_sqlite(cursor, model)
             elif connection.vendor == "postgresql":
-                cursor.execute(f"DROP INDEX IF EXISTS {postgres_index_name(model)}")
+                cursor.execute(f"DROP INDEX IF EXISTS {postgres_index_name(model, connection)}")
 
 
 def rebuild(using="default"):

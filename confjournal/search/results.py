@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 
 from confjournal.core.markup import plain_text
@@ -129,19 +129,31 @@ def named_topics(user, terms, query):
     if not terms:
         return {}
     phrase = " ".join(engine.fold(query).split())
-    # Topics with other names are few: their names are compared here, folded.
-    candidates = Q(aliases__gt="")
-    for name in {*terms, phrase}:
-        candidates |= Q(name__iexact=name)
-    # Only topics on a record the viewer may see, asked in the same query.
-    seen = Exists(listed_topics(user).filter(pk=OuterRef("pk")))
-    found = {}
-    for tag in Tag.objects.filter(candidates).annotate(seen=seen).order_by("name"):
-        names = {" ".join(engine.fold(name).split()) for name in topic_names(tag)}
-        holding = terms if phrase in names else [term for term in terms if term in names]
-        for term in holding if tag.seen else []:
-            found.setdefault(term, []).append(tag)
-    return found
+    names = {*terms, phrase}
+    # The database narrows to the topics whose name or other names hold a name, as far as
+    # its LIKE folds case (ASCII, Hangul); the names are then compared here, folded.
+    candidates = Q()
+    for name in names:
+        if engine.folds_beyond_ascii(name):
+            candidates = Q()
+            break
+        candidates |= Q(name__iexact=name) | Q(aliases__icontains=name)
+    holding = {}
+    for tag in Tag.objects.filter(candidates).order_by("name"):
+        folded = {" ".join(engine.fold(name).split()) for name in topic_names(tag)}
+        found = terms if phrase in folded else [term for term in terms if term in folded]
+        if found:
+            holding[tag] = found
+    # Only topics on a record the viewer may see: asked only when some name matched.
+    listed = set()
+    if holding:
+        ids = [tag.pk for tag in holding]
+        listed = set(listed_topics(user).filter(pk__in=ids).values_list("pk", flat=True))
+    named = {}
+    for tag, found in holding.items():
+        for term in found if tag.pk in listed else []:
+            named.setdefault(term, []).append(tag)
+    return named
 
 
 # --------------------------------------------------------------------------- queries
@@ -227,19 +239,29 @@ class Search:
         return queryset.order_by(f"-{on_event}start_date", "-pk")
 
     def results(self, kind):
-        """Every result of one kind, newest first."""
+        """Every result of one kind, newest first.
+
+        Terms that name the same people and topics go together: each is found when the
+        record holds it or is about them, so together they are found when the record
+        holds them all or is about them (`Daniel Hooker` asks about Daniel Hooker once).
+        """
         criteria, model = self.criteria, model_of(kind)
         if criteria.plain:
             return engine.matching(self.gate(kind), criteria.terms, self.vocab)
-        queryset = self.gate(kind)
+        together = {}
         for term in criteria.terms:
-            named = [about_speaker(model, s, self.vocab) for s in criteria.people.get(term, [])]
-            named += [about_topic(model, tag) for tag in criteria.topics.get(term, [])]
+            people = tuple(criteria.people.get(term, []))
+            topics = tuple(criteria.topics.get(term, []))
+            together.setdefault((people, topics), []).append(term)
+        queryset = self.gate(kind)
+        for (people, topics), terms in together.items():
+            named = [about_speaker(model, speaker, self.vocab) for speaker in people]
+            named += [about_topic(model, tag) for tag in topics]
             if named:
-                found = engine.mentioning(model, [term], self.vocab).union(*named)
-                queryset = queryset.filter(pk__in=found)
+                holding = engine.matching(model.objects.order_by().values("pk"), terms, self.vocab)
+                queryset = queryset.filter(pk__in=holding.union(*named))
             else:
-                queryset = engine.matching(queryset, [term], self.vocab)
+                queryset = engine.matching(queryset, terms, self.vocab)
         return queryset
 
     def counts(self, kinds):
