@@ -28,7 +28,7 @@ from django.db import connection
 from django.db.models import BooleanField, F, Func, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
-from django.db.models.lookups import IContains
+from django.db.models.lookups import Contains, IContains
 
 from confjournal.search import index
 
@@ -107,6 +107,15 @@ def holds_grams(model, term):
         arg_joiner=" @> ",
         output_field=BooleanField(),
     )
+
+
+def holds_text(model, term):
+    """PostgreSQL: the record's text holds the term, ignoring case. A term without cased
+    letters (Hangul, digits) is compared as it is: upper-casing a long Korean text costs
+    PostgreSQL four times the comparison."""
+    if term.upper() == term.lower():
+        return Contains(Document(model), term)
+    return IContains(Document(model), term)
 
 
 # --------------------------------------------------------------------------- step 1
@@ -219,7 +228,7 @@ def matching(queryset, terms, vocab=None):
     if connection.vendor == "sqlite":
         select = _fts_select(model, terms, vocab or {})
         return queryset.filter(pk__in=RawSQL(*select)) if select else queryset.none()
-    tests = [(holds_grams(model, term), IContains(Document(model), term)) for term in terms]
+    tests = [(holds_grams(model, term), holds_text(model, term)) for term in terms]
     return queryset.filter(*[test for both in tests for test in both])
 
 
@@ -285,7 +294,7 @@ def newest(gate, terms, start, stop, vocab=None):
     if connection.vendor != "sqlite":
         if model._meta.model_name == "event":
             return matching(gate, terms)[start:stop]
-        holding = gate.filter(*[IContains(Document(model), term) for term in terms])
+        holding = gate.filter(*[holds_text(model, term) for term in terms])
         on_event = holding.filter(event=RawSQL("walk_event.id", [])).order_by().values("pk")
         sql, params = on_event.query.sql_with_params()
         events = model._meta.get_field("event").related_model._meta.db_table
