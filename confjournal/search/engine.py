@@ -16,9 +16,10 @@ SQLite answers step 1 from the FTS5 tables of `index.py`: a term of three or mor
 characters is an FTS5 phrase; a shorter one is the OR of the trigrams that begin with
 it, read from the table's vocabulary. Step 2 tests the text the FTS5 table keeps with
 `LIKE` (ASCII case folding; a term with other cased letters asks the FTS5 table about
-that one row). PostgreSQL answers both with `icontains` on the document, joined by the
-grams the term needs (`holds_grams`): its GIN index of each document's characters and
-pairs of characters finds the candidates for a term of any length.
+that one row). PostgreSQL answers step 1 from the grams a term needs (`holds_grams`):
+its GIN index of each document's characters and pairs of characters finds the candidates
+for a term of any length, and comparing the text confirms them (`holds_text`); step 2
+compares the text alone.
 """
 
 import re
@@ -122,50 +123,27 @@ def holds_text(model, term):
 
 
 def vocabulary(models, phrases):
-    """SQLite: what each FTS5 table's vocabulary says of the phrases, in one query.
-
-    For a phrase shorter than a trigram, {(model, phrase): [(trigram, records), ...]}:
-    the trigrams that begin with it and how many records hold each. For a longer one,
-    {(model, phrase): records}: how many records hold its rarest trigram, the most that
-    can hold the phrase. A search reads it once and hands it to the functions below.
-    """
-    phrases = sorted(set(phrases))
-    if connection.vendor != "sqlite" or all(len(phrase) >= 3 for phrase in phrases):
-        return {}  # words alone: the index finds them, nothing to weigh
-    short = [phrase for phrase in phrases if len(phrase) < 3]
-    wanted = sorted({t for phrase in phrases if len(phrase) >= 3 for t in _trigrams_of(phrase)})
-    # One SELECT a range (the vocabulary is read by its term index), one for the trigrams.
-    selects = [("term >= %s AND term < %s", [p, p + "\U0010ffff"]) for p in short]
-    if wanted:
-        selects.append((f"term IN ({', '.join(['%s'] * len(wanted))})", wanted))
+    """SQLite: the trigrams beginning with each phrase shorter than a trigram, from each
+    FTS5 table's vocabulary, in one query: {(model, phrase): [trigram, ...]}. A search
+    reads it once and hands it to the functions below."""
+    short = sorted({phrase for phrase in phrases if len(phrase) < 3})
+    if connection.vendor != "sqlite" or not short:
+        return {}
+    # One SELECT a range: the vocabulary is read by its term index.
     parts, params = [], []
     for position, model in enumerate(models):
-        table = index.vocabulary_table(model)
-        for condition, values in selects:
-            parts.append(f"SELECT %s, term, doc FROM {table} WHERE {condition}")
-            params += [position, *values]
+        for phrase in short:
+            parts.append(
+                f"SELECT %s, %s, term FROM {index.vocabulary_table(model)} "
+                "WHERE term >= %s AND term < %s"
+            )
+            params += [position, phrase, phrase, phrase + "\U0010ffff"]
+    found = {(model, phrase): [] for model in models for phrase in short}
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
-        rows = cursor.fetchall()
-    counts = {(models[position], trigram): records for position, trigram, records in rows}
-    found = {}
-    for model in models:
-        for phrase in phrases:
-            if len(phrase) < 3:
-                found[model, phrase] = [
-                    (trigram, records)
-                    for (m, trigram), records in counts.items()
-                    if m is model and trigram.startswith(phrase)
-                ]
-            else:
-                # Every trigram of the phrase must be there, or nothing holds it.
-                present = [counts.get((model, t)) for t in _trigrams_of(phrase)]
-                found[model, phrase] = 0 if None in present else min(present)
+        for position, phrase, trigram in cursor.fetchall():
+            found[models[position], phrase].append(trigram)
     return found
-
-
-def _trigrams_of(phrase):
-    return {phrase[i : i + 3] for i in range(len(phrase) - 2)}
 
 
 def _quoted(text):
@@ -177,47 +155,22 @@ def _part(model, phrase, vocab):
     with it (None: it occurs nowhere)."""
     if len(phrase) >= 3:
         return _quoted(phrase)
-    trigrams = _known(model, phrase, vocab)
-    return "(" + " OR ".join(_quoted(t) for t, _records in trigrams) + ")" if trigrams else None
-
-
-def _known(model, phrase, vocab):
-    """The vocabulary's entry for `phrase`, read now if the search did not."""
     if (model, phrase) not in vocab:
         vocab = vocabulary([model], [phrase])
-    return vocab[model, phrase]
+    trigrams = vocab[model, phrase]
+    return "(" + " OR ".join(map(_quoted, trigrams)) + ")" if trigrams else None
 
 
 def _fts_select(model, terms, vocab):
     """SQLite: (sql, params) of the ids in one FTS5 table whose text holds every term, or
-    None when one of them occurs nowhere.
-
-    The index finds the words of three or more characters. A shorter term is looked up
-    by the trigrams that begin with it when they are in fewer records than the words;
-    otherwise it rides along, tested with LIKE on the text of the records the words are
-    in (one character of Korean is in most records).
-    """
-    fts = index.fts_table(model)
-    long = [term for term in terms if len(term) >= 3]
-    short = [term for term in terms if len(term) < 3]
-    if short and any((model, term) not in vocab for term in terms):
-        vocab = {**vocab, **vocabulary([model], terms)}
-    # The most records the words can be in, by the index's own count of their trigrams.
-    bound = min((vocab[model, term] for term in long), default=None) if short else None
-
-    def looked_up(term):
-        if len(term) >= 3 or bound is None or folds_beyond_ascii(term):
-            return True  # (LIKE folds ASCII letters only)
-        return sum(records for _trigram, records in _known(model, term, vocab)) < bound
-
-    indexed = [term for term in terms if looked_up(term)]
-    tested = [term for term in terms if term not in indexed]
-    parts = [_part(model, term, vocab) for term in indexed]
+    None when one of them occurs nowhere. A term of three or more characters is a phrase;
+    a shorter one, the OR of the trigrams that begin with it (FTS5 merges even a common
+    character's hundred trigrams faster than LIKE reads the texts)."""
+    parts = [_part(model, term, vocab) for term in terms]
     if None in parts:
         return None
-    likes = "".join(" AND doc LIKE %s ESCAPE '\\'" for _ in tested)
-    sql = f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s{likes}"
-    return sql, [" AND ".join(parts), *map(_like, tested)]
+    fts = index.fts_table(model)
+    return f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [" AND ".join(parts)]
 
 
 def matching(queryset, terms, vocab=None):
