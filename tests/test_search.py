@@ -424,6 +424,12 @@ def test_search_matches_the_substring_oracle(db, bodies, query):
         transaction.set_rollback(True)
 
 
+def test_control_characters_and_spaces_at_a_phrases_ends_are_not_searched():
+    query, capped = backend.clean_query("벤\x01지오\x7f 교수")
+    assert (query, capped) == ("벤 지오  교수", False)
+    assert backend.parse_terms('" 벤지오 " "a "') == ["벤지오", "a"]
+
+
 def test_search_uses_the_index_on_both_databases(db):
     make.NoteFactory(body="벤지오 교수님", visibility="public")
     queryset = backend.matching(Note.objects.order_by(), ["벤지오"])
@@ -433,6 +439,13 @@ def test_search_uses_the_index_on_both_databases(db):
             cursor.execute("SET LOCAL enable_seqscan = off")
             explain = queryset.explain()
         assert index.postgres_index_name(Note) in explain
+        # Each connection leaves out JIT and parallel workers, which cost a page more
+        # than they save (settings.py).
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            assert cursor.fetchone()[0] == "0"
         # One and two characters: their grams, from the same index.
         for short in ("벤", "교수"):
             with connection.cursor() as cursor:

@@ -43,11 +43,12 @@ def fold(text):
 
 
 def clean_query(raw):
-    """The query as searched: NFC, no NUL or unpaired surrogates, capped in length.
+    """The query as searched: NFC, control characters as spaces, no unpaired surrogates,
+    capped in length.
 
     Returns (query, was_capped).
     """
-    text = (raw or "").replace("\x00", " ")
+    text = "".join(" " if unicodedata.category(c) == "Cc" else c for c in raw or "")
     text = text.encode("utf-8", "ignore").decode("utf-8")
     text = unicodedata.normalize("NFC", text).strip()
     return text[:MAX_QUERY_LENGTH], len(text) > MAX_QUERY_LENGTH
@@ -57,11 +58,11 @@ _TERM = re.compile(r'"([^"]*)"?|(\S+)')
 
 
 def parse_terms(query):
-    """Folded search terms: words, or "quoted phrases" kept together."""
+    """Folded search terms: words, or "quoted phrases" kept together (and trimmed)."""
     terms = []
     for quoted, word in _TERM.findall(query or ""):
-        term = fold(quoted if quoted else word)
-        if term and term.strip() and term not in terms:
+        term = fold(quoted if quoted else word).strip()
+        if term and term not in terms:
             terms.append(term)
     return terms[:MAX_TERMS]
 
@@ -99,7 +100,9 @@ def grams_of_document(model):
 
 def holds_grams(model, term):
     """PostgreSQL: the record's grams include the term's pairs (its character, when it is
-    one), which the GIN index answers; every record holding the term passes."""
+    one), which the GIN index answers; every record holding the term passes. For a term
+    of one or two characters that is exactly holding it (a term has no spaces at its ends
+    nor control characters, so a record's U+0001, a space in its grams, cannot pass)."""
     wanted = Grams(Upper(Value(term, output_field=TextField())), Value(False))
     return Func(
         grams_of_document(model),
@@ -181,8 +184,11 @@ def matching(queryset, terms, vocab=None):
     if connection.vendor == "sqlite":
         select = _fts_select(model, terms, vocab or {})
         return queryset.filter(pk__in=RawSQL(*select)) if select else queryset.none()
-    tests = [(holds_grams(model, term), holds_text(model, term)) for term in terms]
-    return queryset.filter(*[test for both in tests for test in both])
+    # A short term's grams are the whole test; PostgreSQL also estimates its rows from
+    # them, where a LIKE beside them would make it expect ten and join by nested loops.
+    tests = [holds_grams(model, term) for term in terms]
+    tests += [holds_text(model, term) for term in terms if len(term) >= 3]
+    return queryset.filter(*tests)
 
 
 def mentioning(model, phrases, vocab=None):
