@@ -194,3 +194,8 @@ def test_topics_are_listed_by_name_a_page_at_a_time_counting_only_visible_record
     assert "Page 2 of 2" in second
     client.force_login(owner)
     assert '>topic-000</a> <span class="count">3</span>' in client.get("/topics/").content.decode()
+    # The counts are kept per viewer under the journal version: a write shows at once.
+    papers[1].tags.clear()
+    assert '>topic-000</a> <span class="count">2</span>' in client.get("/topics/").content.decode()
+    client.logout()
+    assert '>topic-000</a> <span class="count">1</span>' in client.get("/topics/").content.decode()

@@ -16,8 +16,6 @@ never imports `talks`.
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, F, Min
 from django.db.models.functions import Coalesce, Lower, Trim
 from django.shortcuts import render
@@ -28,9 +26,8 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from confjournal.core.listing import YearOf
-from confjournal.core.visibility import sees_everything
 from confjournal.stats.counts import topics_by_year
-from confjournal.web.pagecache import current_version, get_quietly, set_quietly
+from confjournal.web.pagecache import version_cached, viewer_scope
 from events.models import Event
 from talks.models import Talk
 
@@ -420,46 +417,6 @@ def topics_chart(usage):
         years,
         rows,
     )
-
-
-# The journal version changes with every write, so a cached entry is only ever
-# reached while the journal is as it was counted; this bounds the cache's size.
-CACHE_SECONDS = 3600
-
-
-def viewer_scope(user):
-    """Who sees the same stats: everyone anonymous, every superuser, or one user.
-
-    Superusers share one entry because they all see every record; any other
-    logged-in user gets their own, so one person's private records never count
-    for someone else.
-    """
-    if sees_everything(user):
-        return "all"
-    if user.is_authenticated:
-        return f"user-{user.pk}"
-    return "public"
-
-
-def version_cached(name, compute, seconds=CACHE_SECONDS):
-    """`compute()`, kept in the cache under `name` and the journal version.
-
-    The version is read first (one indexed query), so an entry never holds data
-    older than its key. The entry is stored once the transaction commits (at
-    once in autocommit, as requests run): what a transaction that is rolled back
-    saw, with the version it bumped, never reaches the cache, where the next
-    write would make that version current again. Without the version (its table
-    missing) nothing is cached.
-    """
-    version = current_version()
-    if version is None:
-        return compute()
-    key = f"{name}:{version}"
-    value = get_quietly(cache, key)
-    if value is None:
-        value = compute()
-        transaction.on_commit(lambda: set_quietly(cache, key, value, seconds))
-    return value
 
 
 def stats(request):

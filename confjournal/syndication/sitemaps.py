@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.http import HttpResponse
 from django.urls import reverse
 
-from confjournal.stats.views import version_cached
+from confjournal.web.pagecache import version_cached
 from confjournal.years.review import review_years
 from events.models import Booth, Event
 from talks.models import Note, Paper, Speaker, Talk, listed_topics

@@ -4,6 +4,8 @@ A topic (events.Tag) labels events, talks, papers, booths and notes alike, so it
 read both apps' records; everything goes through `visible_to`.
 """
 
+import hashlib
+
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
@@ -13,6 +15,7 @@ from confjournal.core.listing import (
     NoFilterForm,
     first,
 )
+from confjournal.web.pagecache import version_cached, viewer_scope
 from events.models import Booth, Event, attach_topics
 from talks.models import Note, Paper, Talk, listed_topics, topic_usage, visible_topics
 
@@ -22,7 +25,9 @@ class TopicListView(FilteredListView):
 
     Only the page's topics are counted (`topic_usage`): counting all of them to
     sort by use goes through every tagging of the journal, so the list has no
-    "most used" order; /stats/ charts the most used topics.
+    "most used" order; /stats/ charts the most used topics. Even a page's counts
+    read every tagging of its topics (50,000 in a large journal), so they are kept
+    under the journal version, per viewer, as /stats/ keeps its own.
     """
 
     template_name = "topics/topic_list.html"
@@ -36,8 +41,13 @@ class TopicListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        topics = context["topics"] = list(context["topics"])
-        usage = topic_usage(self.request.user, topics)
+        user, topics = self.request.user, list(context["topics"])
+        context["topics"] = topics
+        page = ",".join(str(topic.pk) for topic in topics)
+        page = hashlib.sha1(page.encode(), usedforsecurity=False).hexdigest()
+        usage = version_cached(
+            f"topic-usage:{viewer_scope(user)}:{page}", lambda: topic_usage(user, topics)
+        )
         for topic in topics:
             topic.usage = usage.get(topic.pk, 0)
         return context

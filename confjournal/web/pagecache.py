@@ -48,6 +48,7 @@ from django.utils.cache import cc_delim_re
 
 from confjournal.core.dbobjects import ensure_installed
 from confjournal.core.registry import journal_models
+from confjournal.core.visibility import sees_everything
 
 VERSION_TABLE = "confjournal_journal_version"
 # Besides the journal's own models, public pages read auth's user table (owner names).
@@ -400,3 +401,43 @@ class StorePageMiddleware:
             # cookie (so the check above refuses it), but never store one.
             and b"csrfmiddlewaretoken" not in response.content
         )
+
+
+# The journal version changes with every write, so a cached entry is only ever
+# reached while the journal is as it was counted; this bounds the cache's size.
+CACHE_SECONDS = 3600
+
+
+def viewer_scope(user):
+    """Who sees the same counts: everyone anonymous, every superuser, or one user.
+
+    Superusers share one entry because they all see every record; any other
+    logged-in user gets their own, so one person's private records never count
+    for someone else.
+    """
+    if sees_everything(user):
+        return "all"
+    if user.is_authenticated:
+        return f"user-{user.pk}"
+    return "public"
+
+
+def version_cached(name, compute, seconds=CACHE_SECONDS):
+    """`compute()`, kept in the cache under `name` and the journal version.
+
+    The version is read first (one indexed query), so an entry never holds data
+    older than its key. The entry is stored once the transaction commits (at
+    once in autocommit, as requests run): what a transaction that is rolled back
+    saw, with the version it bumped, never reaches the cache, where the next
+    write would make that version current again. Without the version (its table
+    missing) nothing is cached.
+    """
+    version = current_version()
+    if version is None:
+        return compute()
+    key = f"{name}:{version}"
+    value = get_quietly(caches["default"], key)
+    if value is None:
+        value = compute()
+        transaction.on_commit(lambda: set_quietly(caches["default"], key, value, seconds))
+    return value
