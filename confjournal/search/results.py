@@ -85,6 +85,19 @@ class Group:
 # --------------------------------------------------------------------------- names
 
 
+def narrowed(names, *lookups):
+    """The rows whose fields (`lookups`) may hold one of `names`, to compare folded here:
+    the database narrows as far as its LIKE folds case (ASCII letters, Hangul); a name
+    with other cased letters (é, Ü) leaves every row."""
+    if any(engine.folds_beyond_ascii(name) for name in names):
+        return Q()
+    query = Q()
+    for name in names:
+        for lookup in lookups:
+            query |= Q(**{lookup: name})
+    return query
+
+
 def spellings(speaker):
     return [speaker.name, *speaker.alias_list]
 
@@ -99,14 +112,7 @@ def named_people(user, terms):
     long_terms = [term for term in terms if len(term) >= 2]
     if not long_terms:
         return {}
-    # The database narrows by the terms its LIKE can fold (ASCII letters, Hangul); a term
-    # with other cased letters (é, Ü) is compared folded, below, with every speaker.
-    query = Q()
-    for term in long_terms:
-        if engine.folds_beyond_ascii(term):
-            query = Q()
-            break
-        query |= Q(name__icontains=term) | Q(aliases__icontains=term)
+    query = narrowed(long_terms, "name__icontains", "aliases__icontains")
     speakers = Speaker.objects.visible_to(user).filter(query).order_by("name", "pk")
     candidates = list(speakers)
     holders = {
@@ -130,14 +136,7 @@ def named_topics(user, terms, query):
         return {}
     phrase = " ".join(engine.fold(query).split())
     names = {*terms, phrase}
-    # The database narrows to the topics whose name or other names hold a name, as far as
-    # its LIKE folds case (ASCII, Hangul); the names are then compared here, folded.
-    candidates = Q()
-    for name in names:
-        if engine.folds_beyond_ascii(name):
-            candidates = Q()
-            break
-        candidates |= Q(name__iexact=name) | Q(aliases__icontains=name)
+    candidates = narrowed(names, "name__iexact", "aliases__icontains")
     holding = {}
     for tag in Tag.objects.filter(candidates).order_by("name"):
         folded = {" ".join(engine.fold(name).split()) for name in topic_names(tag)}
