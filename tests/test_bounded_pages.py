@@ -199,3 +199,8 @@ def test_topics_are_listed_by_name_a_page_at_a_time_counting_only_visible_record
     assert '>topic-000</a> <span class="count">2</span>' in client.get("/topics/").content.decode()
     client.logout()
     assert '>topic-000</a> <span class="count">1</span>' in client.get("/topics/").content.decode()
+    papers[1].tags.add("topic-new")  # so are the topics in use
+    assert (
+        '>topic-new</a> <span class="count">1</span>'
+        in client.get("/topics/?page=2").content.decode()
+    )

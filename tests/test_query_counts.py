@@ -64,9 +64,10 @@ PUBLIC_PAGES = {
     "/notes/": 3,
     "/speakers/": 2,
     "/speakers/s-0/": 5,
-    # The page by name, its lookahead count, the journal version, then the page's usage
-    # counts (kept under that version: tests/test_bounded_pages.py).
-    "/topics/": 4,
+    # The journal version, the ids of the topics in use; the page by name, its lookahead
+    # count; the version again, the page's usage counts (both kept under the version:
+    # tests/test_bounded_pages.py).
+    "/topics/": 6,
     "/topics/topic/": 8,
     "/search/?q=talk": 5,
     # Its events and days, counts, speakers, topics, rated talks and their speakers,

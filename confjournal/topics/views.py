@@ -16,7 +16,7 @@ from confjournal.core.listing import (
     first,
 )
 from confjournal.web.pagecache import version_cached, viewer_scope
-from events.models import Booth, Event, attach_topics
+from events.models import Booth, Event, Tag, attach_topics
 from talks.models import Note, Paper, Talk, listed_topics, topic_usage, visible_topics
 
 
@@ -27,7 +27,9 @@ class TopicListView(FilteredListView):
     sort by use goes through every tagging of the journal, so the list has no
     "most used" order; /stats/ charts the most used topics. Even a page's counts
     read every tagging of its topics (50,000 in a large journal), so they are kept
-    under the journal version, per viewer, as /stats/ keeps its own.
+    under the journal version, per viewer, as /stats/ keeps its own; so are the ids of
+    the topics in use (PostgreSQL turns each topic's EXISTS into a join over every
+    tagging: 90 ms for a page of 100).
     """
 
     template_name = "topics/topic_list.html"
@@ -37,7 +39,12 @@ class TopicListView(FilteredListView):
     sort_options = {"name": (gettext_lazy("Name"), ())}  # ?sort=name of old links
 
     def base_queryset(self):
-        return listed_topics(self.request.user).order_by("name", "id")
+        user = self.request.user
+        listed = version_cached(
+            f"listed-topics:{viewer_scope(user)}",
+            lambda: list(listed_topics(user).values_list("pk", flat=True)),
+        )
+        return Tag.objects.filter(pk__in=listed).order_by("name", "id")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
