@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 
 from tests.conftest import require_or_skip
 from tests.page_samples import REQUIRED_KINDS, add_sample_photo, candidates, pick
@@ -72,14 +72,19 @@ def test_every_public_page_kind_is_valid_html(client, tmp_path, django_capture_o
             file.write_bytes(response.content)
             files[file.name] = f"{language} {kind}: {url}"
 
-    # The error pages a visitor can meet: not found, a bad host, a form sent without its token.
+    # The error pages a visitor can meet: not found, a bad host, a form sent without its
+    # token, a view that fails.
     strict = Client(enforce_csrf_checks=True)
+    failing = Client(raise_request_exception=False)
     for language in ("en", "ko"):
         headers = {"accept-language": language}
+        with override_settings(ROOT_URLCONF="tests.failing_urls"):
+            failed = failing.get("/__fail__/", headers=headers)
         for name, response in (
             ("404", client.get("/events/no-such-event/", headers=headers)),
             ("400", client.get("/", headers={**headers, "host": "elsewhere.example"})),
             ("403", strict.post("/admin/login/", {}, headers=headers)),
+            ("500", failed),
         ):
             assert response.status_code == int(name)
             file = tmp_path / f"{language}-error-{name}.html"

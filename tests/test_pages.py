@@ -106,6 +106,22 @@ def test_timeline_unknown_country_says_so(client, journal):
 
 
 @pytest.mark.parametrize(
+    ("language", "heading"), [("en", "Something went wrong"), ("ko", "문제가 생겼습니다")]
+)
+def test_a_failing_view_is_the_500_page_in_the_visitors_language(db, language, heading):
+    from django.test import Client, override_settings
+
+    client = Client(raise_request_exception=False)
+    with override_settings(ROOT_URLCONF="tests.failing_urls"):
+        response = client.get("/__fail__/", headers={"accept-language": language})
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert f"<h1>{heading}</h1>" in html
+    assert f'<html lang="{language}">' in html
+    assert "Traceback" not in html and "RuntimeError" not in html
+
+
+@pytest.mark.parametrize(
     ("query", "status", "message"),
     [
         ("page=abc", 400, "“abc” is not a page number."),

@@ -1,6 +1,6 @@
 """axe-core finds no WCAG 2 A/AA violation on any kind of public page (in English and in
-Korean), on the error page, nor on the admin's add-event page, in the light and the dark
-colour scheme.
+Korean), on the error pages (not found, server error), nor on the admin's add-event
+page, in the light and the dark colour scheme.
 
 axe-core comes from npm (package.json; `make test` runs `npm ci`) and is
 injected into each page as served by gunicorn; the pages are one of each
@@ -84,6 +84,26 @@ def test_no_axe_violation_on_the_not_found_page(context_factory, locale):
     page = context.new_page()
     assert page.goto("/events/no-such-event/").status == 404
     problems = axe_violations(page, "/events/no-such-event/")
+    assert not problems, "axe:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("locale", ["en-US", "ko-KR"])
+def test_no_axe_violation_on_the_server_error_page(context_factory, locale):
+    """Django renders templates/500.html without a request, as here; the browser gets it
+    at an address of the live site, so its styles load as on any page."""
+    from django.template import loader
+    from django.utils import translation
+
+    with translation.override(locale[:2]):
+        body = loader.render_to_string("500.html")
+    context, _watch = context_factory(bypass_csp=True, locale=locale)
+    page = context.new_page()
+    page.route(
+        "**/__server_error__/",
+        lambda route: route.fulfill(status=500, content_type="text/html; charset=utf-8", body=body),
+    )
+    problems = axe_violations(page, "/__server_error__/")
+    assert page.locator("h1").inner_text() in ("Something went wrong", "문제가 생겼습니다")
     assert not problems, "axe:\n" + "\n".join(problems)
 
 
