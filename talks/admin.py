@@ -195,14 +195,28 @@ class TalkForm(NoteAboutItForm):
         names = [name.strip() for name in typed.replace("、", ",").split(",") if name.strip()]
         return [speaker_called(name, self.user) for name in dict.fromkeys(names)]
 
-    def _save_m2m(self):
-        # Speakers go through TalkSpeaker with a position; the rest as usual.
-        speakers = self._ordered_speakers() if "speakers" in self.cleaned_data else None
-        new = self._new_speakers()
+    def save(self, commit=True):
+        # Speakers go through TalkSpeaker with a position, once the talk is saved: taken
+        # out of cleaned_data, Django's many-to-many saving leaves them alone.
+        picked = self._ordered_speakers() if "speakers" in self.cleaned_data else None
+        self.cleaned_data.pop("speakers", None)
+        talk = super().save(commit=commit)
+        if commit:
+            self._save_speakers(picked)
+        else:  # the admin saves the many-to-many fields later, through save_m2m()
+            save_m2m = self.save_m2m
+
+            def save_m2m_and_speakers():
+                save_m2m()
+                self._save_speakers(picked)
+
+            self.save_m2m = save_m2m_and_speakers
+        return talk
+
+    def _save_speakers(self, picked):
+        speakers, new = picked, self._new_speakers()
         if new:
             speakers = [*(speakers or list(self.instance.speakers.all())), *new]
-        self.cleaned_data.pop("speakers", None)
-        super()._save_m2m()
         if speakers is not None:
             self.instance.set_speakers(speakers)
 
