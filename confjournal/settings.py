@@ -154,8 +154,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A page reads a few hundred rows: compiling its query to machine code (JIT, 46 ms)
     # or starting parallel workers costs more than they save (the search page's counts:
     # 117 -> 14 ms on a 2-core server).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "options", "-c jit=off -c max_parallel_workers_per_gather=0"
+    # Given as the connection's options, they would replace PGOPTIONS: both come after
+    # ours (with the options of DATABASE_URL's query string last), so that they win.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    given = [os.environ.get("PGOPTIONS", ""), options.get("options", "")]
+    options["options"] = " ".join(
+        ["-c jit=off -c max_parallel_workers_per_gather=0", *filter(None, given)]
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

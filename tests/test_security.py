@@ -453,3 +453,21 @@ def test_sqlite_file_database_takes_concurrent_writers(tmp_path):
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         count = db.execute("SELECT COUNT(*) FROM events_tag WHERE name LIKE 'w%'").fetchone()[0]
     assert count == 4 * 40
+
+
+def test_postgresql_connections_skip_jit_and_keep_the_operators_options(tmp_path):
+    """Each connection leaves out JIT and parallel workers; PGOPTIONS and the options of
+    DATABASE_URL still apply, after them, so that they win (docs/deploy.md)."""
+    env = clean_environment(
+        tmp_path,
+        SECRET_KEY="x" * 50,
+        DATABASE_URL="postgres://journal@127.0.0.1:1/journal?options=-c%20statement_timeout%3D5s",
+        PGOPTIONS="-c work_mem=7MB",
+    )
+    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    shown = manage(env, "shell", "-v0", "-c", code)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip() == (
+        "{'options': '-c jit=off -c max_parallel_workers_per_gather=0 "
+        "-c work_mem=7MB -c statement_timeout=5s'}"
+    )
