@@ -214,9 +214,12 @@ class TalkForm(NoteAboutItForm):
         return talk
 
     def _save_speakers(self, picked):
+        # `picked` is None when the form has no speaker picker (the typed names then add
+        # to the speakers the talk has); an empty pick means none of them.
         speakers, new = picked, self._new_speakers()
         if new:
-            speakers = [*(speakers or list(self.instance.speakers.all())), *new]
+            kept = picked if picked is not None else list(self.instance.speakers.all())
+            speakers = [*kept, *new]
         if speakers is not None:
             self.instance.set_speakers(speakers)
 

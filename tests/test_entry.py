@@ -266,6 +266,16 @@ def test_a_talk_with_a_new_speaker_and_a_note_in_one_post(admin_client, admin_us
     assert "질문" in page and "AI 안전과 과학자의 책임" in page and "조경현" in page
 
 
+def test_speakers_all_taken_out_and_one_typed_leave_only_the_typed_one(admin_client, forum):
+    talk = make.TalkFactory(event=forum, title="Keynote")
+    talk.set_speakers([make.SpeakerFactory(name="Wrong Person")])
+    response = admin_client.post(
+        f"/admin/talks/talk/{talk.pk}/change/", talk_post(forum, new_speakers="조경현")
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert [s.name for s in Talk.objects.get(pk=talk.pk).speaker_list] == ["조경현"]
+
+
 def test_a_talk_without_a_note_makes_no_note(admin_client, forum):
     response = admin_client.post("/admin/talks/talk/add/", talk_post(forum, note="  "))
     assert response.status_code == 302
