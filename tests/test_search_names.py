@@ -168,6 +168,14 @@ def test_a_word_nothing_holds_beside_a_topic_is_no_results_not_an_error(client, 
     assert re.search(r"\b0 results", response.content.decode())
 
 
+@pytest.mark.parametrize("stored", ["Bayesian  deep learning", "Bayesian\u00a0deep learning"])
+def test_a_quoted_other_name_is_found_however_it_was_spaced(client, db, stored):
+    tag = Tag.objects.create(name="베이지안", slug="bayesian", aliases=stored)
+    make.TalkFactory(title="Uncertainty").tags.add(tag)
+    html = client.get("/search/", {"q": '"bayesian deep learning"'}).content.decode()
+    assert 'href="/topics/bayesian/"' in section(html, "Topics")
+
+
 def test_a_topic_page_shows_its_other_names(client, diffusion):
     html = client.get("/topics/diffusion/").content.decode()
     assert "Also called: 확산 모델" in html

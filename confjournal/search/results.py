@@ -136,7 +136,10 @@ def named_topics(user, terms, query):
         return {}
     phrase = " ".join(engine.fold(query).split())
     names = {*terms, phrase}
-    candidates = narrowed(names, "name__iexact", "aliases__icontains")
+    # Narrowed by each word: a stored name or alias may space them otherwise (two spaces,
+    # a no-break space), which the comparison below folds.
+    words = {word for name in names for word in name.split()}
+    candidates = narrowed(words, "name__icontains", "aliases__icontains")
     holding = {}
     for tag in Tag.objects.filter(candidates).order_by("name"):
         folded = {" ".join(engine.fold(name).split()) for name in topic_names(tag)}
