@@ -4,6 +4,7 @@ event's first day; the note's own page says when it was written."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from tests import factories as make
 
@@ -30,7 +31,9 @@ def test_a_note_is_dated_by_its_talk_or_its_event(client):
             assert '<time datetime="2022-11-29">Nov. 29, 2022</time> 10:00' in html, url
     html = client.get("/notes/").content.decode()
     assert '<time datetime="2022-11-28">Nov. 28, 2022</time></p>' in html
-    today = on_event.created_at.date().isoformat()
+    # The day as the journal's time zone has it (Seoul is a day ahead of UTC after 15:00).
+    today = timezone.localdate(on_event.created_at).isoformat()
     assert f'<time datetime="{today}">' not in html.split("On the talk")[1][:400]
     page = client.get(on_talk.get_absolute_url()).content.decode()
-    assert f'<time datetime="{on_talk.created_at.date().isoformat()}">' in page  # written
+    written = timezone.localdate(on_talk.created_at).isoformat()
+    assert f'<time datetime="{written}">' in page
