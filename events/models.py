@@ -91,11 +91,13 @@ def attach_topics(*groups):
     One query for a page that lists several kinds of record, where
     `prefetch_related("tags")` asks once per kind.
     """
-    records = defaultdict(list)
+    records, kinds = defaultdict(list), {}
     for group in groups:
         for record in group:
-            content_type = ContentType.objects.get_for_model(record)
-            records[content_type.pk, record.pk].append(record)
+            model = type(record)
+            if model not in kinds:  # once a kind, not once a record
+                kinds[model] = ContentType.objects.get_for_model(model).pk
+            records[kinds[model], record.pk].append(record)
             record.topics = []
     if not records:
         return
