@@ -13,15 +13,13 @@ VTIMEZONE (once per zone and process) and reads the files back in the tests.
 
 import datetime
 import functools
-from collections import defaultdict
 
 import icalendar
-from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import get_language
 from django_countries.fields import Country
 
 from confjournal.core.lists import url
-from events.models import Event, TaggedItem
+from events.models import attach_topics
 
 PRODID = "-//ConfJournal//Conference journal//EN"
 # TEXT values escape these (RFC 5545, 3.3.11); a line break is written as \n, and the
@@ -94,19 +92,9 @@ ENTRY_FIELDS += ("summary", "updated_at", "parent__name")
 
 def calendar_events(events):
     """`events` (a queryset) as a list ready for `calendar`: only the fields an entry shows,
-    and each event's topic names as `topic_names`, from one query of names, not a Tag
-    object per tagging."""
+    and each event's `topics` read with `attach_topics` (one query of rows)."""
     events = list(events.select_related("parent").only(*ENTRY_FIELDS))
-    content_type = ContentType.objects.get_for_model(Event)
-    names = defaultdict(list)
-    for object_id, name in (
-        TaggedItem.objects.filter(content_type=content_type, object_id__in=[e.pk for e in events])
-        .order_by("id")
-        .values_list("object_id", "tag__name")
-    ):
-        names[object_id].append(name)
-    for event in events:
-        event.topic_names = names[event.pk]
+    attach_topics(events)
     return events
 
 
@@ -140,8 +128,8 @@ def _event_lines(event, host, absolute):
         lines.append(f"LOCATION:{text(place)}")
     if event.summary:
         lines.append(f"DESCRIPTION:{text(event.summary)}")
-    if event.topic_names:
-        lines.append(f"CATEGORIES:{','.join(text(name) for name in event.topic_names)}")
+    if event.topics:
+        lines.append(f"CATEGORIES:{','.join(text(topic.name) for topic in event.topics)}")
     lines += [
         f"DTSTAMP:{_utc(event.updated_at)}",
         f"LAST-MODIFIED:{_utc(event.updated_at)}",
