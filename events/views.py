@@ -22,12 +22,10 @@ from events.models import Booth, Event, Photo, Tag, attach_topics
 COUNTS = ["talk_count", "paper_count", "booth_count", "note_count"]
 
 
-# What a talk in a list shows (includes/talk_item.html): not its abstract or links.
+# What a talk in a list shows (templates/jinja2/talk_rows.html): not its abstract or links.
 LISTED_TALK_FIELDS = [
     "id",
-    "event__name",
-    "event__slug",
-    "event__parent",  # its id: a day of this event is named without its parent
+    "event",
     "title",
     "kind",
     "date",
@@ -203,11 +201,13 @@ class EventDetailView(DetailView):
         }
         # Every talk is listed: only what a talk in a list shows (no abstract or links).
         talks = list(
-            event.family_records("talks", user)
-            .select_related("event")
-            .only(*LISTED_TALK_FIELDS)
-            .with_speakers()
+            event.family_records("talks", user).only(*LISTED_TALK_FIELDS).with_speakers()
         )
+        # Each talk's event is one of the family already read (a talk is visible exactly
+        # when its event is): select_related built a copy per talk, 20 ms for 778 talks.
+        family_by_id = {member.pk: member for member in family_events}
+        for talk in talks:
+            talk.event = family_by_id[talk.event_id]
         context["talks"] = [talk for talk in talks if talk.attended]
         context["programme"] = [talk for talk in talks if not talk.attended]
         shown = self.records_shown

@@ -76,6 +76,9 @@ ALLOWED = {
     ("confjournal/search/results.py", "model.objects.order_by"): (
         "about_speaker/about_topic: ids used only as pk__in of a visible_to queryset"
     ),
+    ("confjournal/topics/views.py", "get_object_or_404(Tag"): (
+        "the topic page: a 404 unless topic_usage(user) counts a visible_to record under it"
+    ),
     ("confjournal/topics/views.py", "Tag.objects.filter"): (
         "the topic list: only the ids listed_topics(user) gave, kept under the journal version"
     ),
