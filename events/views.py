@@ -200,9 +200,7 @@ class EventDetailView(DetailView):
             for relation in ("papers", "booths", "notes")
         }
         # Every talk is listed: only what a talk in a list shows (no abstract or links).
-        talks = list(
-            event.family_records("talks", user).only(*LISTED_TALK_FIELDS).with_speakers()
-        )
+        talks = list(event.family_records("talks", user).only(*LISTED_TALK_FIELDS).with_speakers())
         # Each talk's event is one of the family already read (a talk is visible exactly
         # when its event is): select_related built a copy per talk, 20 ms for 778 talks.
         family_by_id = {member.pk: member for member in family_events}
