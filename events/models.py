@@ -18,6 +18,7 @@ from taggit.models import GenericTaggedItemBase, TagBase
 
 from confjournal.core.fields import NFCCharField, NFCTextField, URLField
 from confjournal.core.listing import YearOf
+from confjournal.core.lists import url
 from confjournal.core.tagging import TAG_MAX_LENGTH, Tags, TopicsMixin
 from confjournal.core.text import make_slug, unique_slug
 from confjournal.core.visibility import (
@@ -56,7 +57,7 @@ class Tag(TagBase):
         return slug
 
     def get_absolute_url(self):
-        return reverse("topics:detail", args=[self.slug])
+        return url("topics:detail", self.slug)
 
     @property
     def alias_list(self):
@@ -333,7 +334,7 @@ class Event(TopicsMixin, models.Model):
         return self.full_name
 
     def get_absolute_url(self):
-        return reverse("events:detail", args=[self.slug])
+        return url("events:detail", self.slug)
 
     @property
     def full_name(self):
@@ -476,7 +477,7 @@ class Booth(TopicsMixin, models.Model):
         return self.organization
 
     def get_absolute_url(self):
-        return reverse("events:booth_detail", args=[self.pk])
+        return url("events:booth_detail", self.pk)
 
 
 class PhotoQuerySet(VisibleQuerySet):
@@ -546,7 +547,7 @@ class Photo(models.Model):
         return self.alt_text
 
     def get_absolute_url(self):
-        return reverse("events:photo_detail", args=[self.pk])
+        return url("events:photo_detail", self.pk)
 
     def clean(self):
         super().clean()

@@ -6,11 +6,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from confjournal.core.fields import NFCCharField, NFCTextField, URLField
+from confjournal.core.lists import url
 from confjournal.core.markup import plain_text
 from confjournal.core.tagging import Tags, TopicsMixin
 from confjournal.core.text import unique_slug
@@ -84,7 +84,7 @@ class Speaker(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("talks:speaker_detail", args=[self.slug])
+        return url("talks:speaker_detail", self.slug)
 
     def clean(self):
         super().clean()
@@ -240,7 +240,7 @@ class Talk(TopicsMixin, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("talks:detail", args=[self.pk])
+        return url("talks:detail", self.pk)
 
     def starts_at(self):
         """The local date and time the talk starts (naive, in its event's time zone)."""
@@ -387,7 +387,7 @@ class Paper(TopicsMixin, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("talks:paper_detail", args=[self.pk])
+        return url("talks:paper_detail", self.pk)
 
     def clean(self):
         super().clean()
@@ -503,7 +503,7 @@ class Note(TopicsMixin, models.Model):
         return self.title or Truncator(plain_text(self.body)).chars(60)
 
     def get_absolute_url(self):
-        return reverse("talks:note_detail", args=[self.pk])
+        return url("talks:note_detail", self.pk)
 
     @property
     def subject(self):
