@@ -15,6 +15,7 @@ from confjournal.core.markup import plain_text
 from confjournal.core.tagging import Tags, TopicsMixin
 from confjournal.core.text import unique_slug
 from confjournal.core.visibility import (
+    ExistsPerRow,
     Visibility,
     VisibleQuerySet,
     event_visible_q,
@@ -27,7 +28,7 @@ class SpeakerQuerySet(VisibleQuerySet):
     def visibility_q(self, user):
         # A speaker has no visibility of their own: they are public through a
         # talk someone may see, and otherwise not there at all.
-        return Q(Exists(Talk.objects.visible_to(user).filter(speakers=OuterRef("pk"))))
+        return Q(ExistsPerRow(Talk.objects.visible_to(user).filter(speakers=OuterRef("pk"))))
 
     def visible_to(self, user, *, heard=False):
         """The speakers `user` may see; with `heard`, only those of an attended talk.
@@ -40,7 +41,7 @@ class SpeakerQuerySet(VisibleQuerySet):
         if not heard:
             return super().visible_to(user)
         talks = Talk.objects.visible_to(user).attended().filter(speakers=OuterRef("pk"))
-        return self.filter(Exists(talks))
+        return self.filter(ExistsPerRow(talks))
 
     def with_talk_counts(self, user):
         talks = (

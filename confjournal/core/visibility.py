@@ -7,7 +7,7 @@ e.g. `event_visible_q(user, "event__")` for talks.
 """
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -57,3 +57,18 @@ class VisibleQuerySet(models.QuerySet):
         if sees_everything(user):
             return self.all()
         return self.filter(self.visibility_q(user))
+
+
+class ExistsPerRow(Exists):
+    """EXISTS that PostgreSQL tests for each outer row, as SQLite does.
+
+    PostgreSQL turns a plain EXISTS into a semi-join that first reads every row of the
+    subquery's tables: for a page or a lookahead count that stops early, testing row by
+    row is far cheaper (the speaker list's count: 44,000 talks read in 62 ms, against
+    551 speakers tested in 6.5 ms). `OFFSET 0` is what keeps PostgreSQL from flattening
+    it; it changes nothing else.
+    """
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = "EXISTS(%(subquery)s OFFSET 0)"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
