@@ -161,6 +161,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     options["options"] = " ".join(
         ["-c jit=off -c max_parallel_workers_per_gather=0", *filter(None, given)]
     )
+    # A statement run a few times on a connection is prepared, so PostgreSQL plans it
+    # once: planning the joins of a list of notes with their event, talk, paper, booth
+    # and author took 5-10 ms a request, more than running it. Connections must outlive
+    # a request for this (CONN_MAX_AGE). PgBouncer before 1.21 in transaction mode
+    # cannot keep prepared statements: PG_PREPARE=0 turns them off.
+    if os.environ.get("PG_PREPARE", "1") != "0":
+        options.setdefault("server_side_binding", True)
+        options.setdefault("prepare_threshold", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 
 from events.models import Booth
 from talks.models import Note, Paper, Talk
@@ -195,3 +196,25 @@ def test_the_owners_lists_walk_events_newest_first_on_sqlite(client, path):
         cursor.execute(f"EXPLAIN QUERY PLAN {page}")
         plan = [row[3] for row in cursor.fetchall()]
     assert plan[0].startswith("SEARCH events_event USING INDEX event_start_date_idx"), plan
+
+
+def test_a_page_asked_again_runs_prepared_statements_on_postgresql(client, settings):
+    """On PostgreSQL a query run five times on a connection is prepared, so it is planned
+    once (settings.py); the page shows the same notes before and after."""
+    event = make.EventFactory(name="준비 학회", slug="prepared")
+    notes = [
+        make.NoteFactory(event=event, title=f"준비된 노트 {n}", visibility="public")
+        for n in range(3)
+    ]
+    pages = [client.get("/notes/").content.decode() for _ in range(7)]
+    for page in pages:
+        assert [note.title in page for note in notes] == [True, True, True]
+    options = settings.DATABASES["default"].get("OPTIONS", {})
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            prepared = [row[0] for row in cursor.fetchall()]
+        assert any('FROM "talks_note"' in statement for statement in prepared), prepared
+        assert options["server_side_binding"] is True
+    else:
+        assert "server_side_binding" not in options

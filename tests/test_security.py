@@ -456,8 +456,9 @@ def test_sqlite_file_database_takes_concurrent_writers(tmp_path):
 
 
 def test_postgresql_connections_skip_jit_and_keep_the_operators_options(tmp_path):
-    """Each connection leaves out JIT and parallel workers; PGOPTIONS and the options of
-    DATABASE_URL still apply, after them, so that they win (docs/deploy.md)."""
+    """Each connection leaves out JIT and parallel workers and prepares statements run
+    again; PGOPTIONS and the options of DATABASE_URL still apply, after them, so that
+    they win (docs/deploy.md)."""
     env = clean_environment(
         tmp_path,
         SECRET_KEY="x" * 50,
@@ -469,5 +470,11 @@ def test_postgresql_connections_skip_jit_and_keep_the_operators_options(tmp_path
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.strip() == (
         "{'options': '-c jit=off -c max_parallel_workers_per_gather=0 "
-        "-c work_mem=7MB -c statement_timeout=5s'}"
+        "-c work_mem=7MB -c statement_timeout=5s', "
+        "'server_side_binding': True, 'prepare_threshold': 5}"
     )
+    # Behind a pooler that cannot keep prepared statements, they can be turned off.
+    shown = manage({**env, "PG_PREPARE": "0"}, "shell", "-v0", "-c", code)
+    assert shown.returncode == 0, shown.stderr
+    assert "prepare_threshold" not in shown.stdout
+    assert "server_side_binding" not in shown.stdout
