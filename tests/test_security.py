@@ -478,3 +478,18 @@ def test_postgresql_connections_skip_jit_and_keep_the_operators_options(tmp_path
     assert shown.returncode == 0, shown.stderr
     assert "prepare_threshold" not in shown.stdout
     assert "server_side_binding" not in shown.stdout
+
+
+def test_connections_outlive_a_request_and_are_checked_before_reuse(tmp_path):
+    """A database connection is kept for 60 s unless CONN_MAX_AGE says otherwise, and is
+    checked before a request reuses it (docs/deploy.md)."""
+    env = clean_environment(tmp_path, SECRET_KEY="x" * 50)
+    code = (
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    shown = manage(env, "shell", "-v0", "-c", code)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.split() == ["60", "True"]
+    shown = manage({**env, "CONN_MAX_AGE": "0"}, "shell", "-v0", "-c", code)
+    assert shown.stdout.split() == ["0", "True"]
