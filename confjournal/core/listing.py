@@ -217,7 +217,7 @@ def first(queryset, n):
 
 
 def options(choices, selected):
-    """A filter's `<select>` as (value, label, chosen) rows: includes/options.html prints them.
+    """A filter's `<select>` as (value, label, chosen) rows: `{% options %}` prints them.
 
     Compared here, once per option, not with template filters: the timeline's topic
     filter has hundreds of options.

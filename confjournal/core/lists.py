@@ -1,12 +1,14 @@
-"""Long lists rendered fast: the Jinja2 environment of templates/jinja2/, and the values
-every row of a list shows (a choice's label, a date, a record's address) kept per
-language and address.
+"""Rows of lists rendered fast: the Jinja2 environment of templates/jinja2/, and the values
+every row shows (a choice's label, a date, a record's address) kept per language and
+address.
 
-An event with an imported programme lists hundreds of talks. Django's template engine
-spent ~0.25 ms a row on them (includes, variable lookups, a `reverse()` per link);
-the same markup in a Jinja2 template, with these helpers, about a fifth of that. Pages
-stay Django templates; `{% talk_rows %}` (confjournal/templatetags/journal.py) renders
-the rows here. Jinja2 escapes everything, as Django's templates do.
+A list shows tens to hundreds of records (an imported programme: 778 talks). Django's
+template engine spent 0.25-0.4 ms a row (includes, variable lookups, a `reverse()` per
+link); the same markup in Jinja2 with these helpers, a third to a fifth of that. Pages
+stay Django templates; the row tags of confjournal/templatetags/journal.py
+(`{% talk_rows %}`, `{% note_rows %}`, `{% paper_rows %}`, `{% booth_rows %}`,
+`{% event_cards %}`, `{% options %}`) render here. Jinja2 escapes everything, as
+Django's templates do.
 """
 
 import functools
@@ -14,8 +16,12 @@ import functools
 from django.template import engines
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, translation
+from django.utils.text import Truncator
+from django.utils.translation import ngettext_lazy
 from jinja2 import Environment
 from markupsafe import Markup
+
+from confjournal.core.markup import plain_text
 
 
 @functools.lru_cache(maxsize=256)
@@ -66,22 +72,40 @@ def environment(**options):
     return env
 
 
-def render_talks(talks, list_event=None, show_event=False, level=3):
-    """The rows of `talks` as HTML a Django template may include as it is."""
-    template = engines["jinja2"].get_template("talk_rows.html")
+# What an event card says of each count, marked here for `makemessages`, which does not
+# read the Jinja2 templates' own calls.
+COUNT_WORDS = [
+    ("talk_count", ngettext_lazy("%(n)s talk", "%(n)s talks", "n")),
+    ("paper_count", ngettext_lazy("%(n)s paper", "%(n)s papers", "n")),
+    ("booth_count", ngettext_lazy("%(n)s booth", "%(n)s booths", "n")),
+    ("note_count", ngettext_lazy("%(n)s note", "%(n)s notes", "n")),
+]
+
+
+def excerpt(markdown, length):
+    """A Markdown text's words, shortened as `|plain|truncatechars` does."""
+    return Truncator(plain_text(markdown)).chars(length)
+
+
+def shorten(text, length):
+    """`|truncatechars`."""
+    return Truncator(text).chars(length)
+
+
+def render_rows(template_name, **context):
+    """The rows of a list by templates/jinja2/`template_name`, as HTML a Django template
+    may include as it is."""
+    template = engines["jinja2"].get_template(template_name)
     # The language and the URL prefix are thread-local reads: read once for the whole
     # list, not for every link and label of every row (docs/benchmarks.md: event pages).
     language, prefix, urlconf = translation.get_language(), get_script_prefix(), get_urlconf()
-    context = {
-        "talks": talks,
-        "list_event": list_event,
-        "show_event": show_event,
-        "level": int(level or 3),
+    helpers = {
         "url": lambda name, argument: _url(name, argument, prefix, urlconf),
         "label": lambda record, field: _label(record, field, language),
         "day": lambda value: _day(value, language) if value else "",
-        "my_talk": translation.gettext("my talk"),
-        "topics_label": translation.gettext("Topics"),
+        "excerpt": excerpt,
+        "shorten": shorten,
+        "counts": COUNT_WORDS,
     }
     # Jinja2 escaped every value (autoescape): the rows are safe to include.
-    return Markup(template.render(context))  # noqa: S704
+    return Markup(template.render({**helpers, **context}))  # noqa: S704

@@ -1,4 +1,5 @@
-"""The journal's template filters and tags: Markdown, choice labels, dates, query strings."""
+"""The journal's template filters and tags: Markdown, choice labels, dates, the rows of
+lists (rendered by confjournal/core/lists.py), query strings."""
 
 from django import template
 from django.utils.http import urlencode
@@ -28,7 +29,47 @@ register.filter("day", lists.day)
 def talk_rows(talks, list_event=None, show_event=False, level=3):
     """Talks in a list (templates/jinja2/talk_rows.html), naming their event when asked or
     when it is not `list_event` (a day or side event)."""
-    return lists.render_talks(talks, list_event=list_event, show_event=show_event, level=level)
+    return _rows(
+        "talk_rows.html", talks=talks, list_event=list_event, show_event=show_event, level=level
+    )
+
+
+@register.simple_tag
+def note_rows(notes, list_event=None, show_event=False, level=3):
+    return _rows(
+        "note_rows.html", notes=notes, list_event=list_event, show_event=show_event, level=level
+    )
+
+
+@register.simple_tag
+def paper_rows(papers, list_event=None, show_event=False, level=3):
+    return _rows(
+        "paper_rows.html", papers=papers, list_event=list_event, show_event=show_event, level=level
+    )
+
+
+@register.simple_tag
+def booth_rows(booths, list_event=None, show_event=False, level=3):
+    return _rows(
+        "booth_rows.html", booths=booths, list_event=list_event, show_event=show_event, level=level
+    )
+
+
+@register.simple_tag
+def event_cards(events, nested=False, covers=False):
+    """Events as the items of an <ol class="events">; `nested`: with their days and side
+    events (`shown_children`); `covers`: with their cover photos."""
+    return lists.render_rows("event_cards.html", events=events, nested=nested, covers=covers)
+
+
+@register.simple_tag
+def options(choices):
+    """The <option>s of a <select>, from (value, label, chosen) triples."""
+    return lists.render_rows("options.html", choices=choices)
+
+
+def _rows(template_name, level, **context):
+    return lists.render_rows(template_name, level=int(level or 3), **context)
 
 
 @register.simple_tag(takes_context=True)
