@@ -1,5 +1,6 @@
 """Public pages render what a visitor expects, Korean included, and nothing private."""
 
+import datetime
 import html as htmllib
 import io
 
@@ -85,6 +86,28 @@ def test_timeline_filters_by_year_kind_country_and_tag(client, journal):
     assert "Day 1 · COEX" not in html and "NeurIPS 2022" not in html
     html = page(client, "/events/?tag=no-such-topic")
     assert "No events match these filters." in html
+
+
+def test_timeline_filter_choices_follow_writes_and_the_viewer(client, journal):
+    """The filters offer the years, countries and topics of the events the viewer sees;
+    they are kept under the journal version, so a write shows in them at once."""
+    html = page(client, "/events/")
+    assert '<option value="hebbian">hebbian</option>' in html
+    assert '<option value="FR">' not in html and ">1999</option>" not in html
+    event = make.EventFactory(
+        name="Journées", slug="journees", country="FR", start_date=datetime.date(1999, 5, 3)
+    )
+    event.tags.add("옛날-주제")
+    html = page(client, "/events/")
+    assert '<option value="FR">France</option>' in html
+    assert '<option value="1999">1999</option>' in html
+    assert '<option value="옛날-주제">옛날-주제</option>' in html
+    # Private to its owner: gone for visitors, still offered to the owner.
+    Event.objects.filter(pk=event.pk).update(visibility="private")
+    html = page(client, "/events/")
+    assert "옛날-주제" not in html and '<option value="FR">' not in html
+    client.force_login(event.owner)
+    assert '<option value="옛날-주제">옛날-주제</option>' in page(client, "/events/")
 
 
 @pytest.mark.parametrize(
