@@ -70,7 +70,7 @@ PUBLIC_PAGES = {
     # count; the version again, the page's usage counts (both kept under the version:
     # tests/test_bounded_pages.py).
     "/topics/": 6,
-    "/topics/topic/": 9,
+    "/topics/topic/": 10,  # the tag, the version and its usage count (kept under it), the lists
     "/search/?q=talk": 5,
     # Its events and days, counts, speakers, topics, rated talks and their speakers,
     # photos, highlights, the years, the rows' topics.

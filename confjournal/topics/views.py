@@ -68,11 +68,13 @@ class TopicDetailView(DetailView):
     context_object_name = "topic"
 
     def get_object(self, queryset=None):
-        # A topic is shown when the viewer sees a record under it: its count is that test
-        # (the topic list's `topic_usage`, a GROUP BY over its taggings: ~4 ms against ~9
-        # for `visible_topics`, which checks each tagging through a join on the tag).
+        # A topic is shown when the viewer sees a record under it: its count is that test,
+        # kept like the topic list's (building its query over five kinds took ~4 ms).
         user, topic = self.request.user, get_object_or_404(Tag, slug=self.kwargs["slug"])
-        topic.usage = topic_usage(user, [topic]).get(topic.pk, 0)
+        usage = version_cached(
+            f"topic-usage:{viewer_scope(user)}:{topic.pk}", lambda: topic_usage(user, [topic])
+        )
+        topic.usage = usage.get(topic.pk, 0)
         if not topic.usage:
             raise Http404("No record the viewer may see is under this topic.")
         return topic
