@@ -136,7 +136,6 @@ class TimelineView(FilteredListView):
         }
         return context
 
-
     def filter_choices(self):
         """The years, countries and topics of the events the viewer sees, for the filters:
         kept under the journal version, like the topic list's (three queries a page)."""
