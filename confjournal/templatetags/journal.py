@@ -25,34 +25,24 @@ register.filter("label", lists.label)
 register.filter("day", lists.day)
 
 
-@register.simple_tag
-def talk_rows(talks, list_event=None, show_event=False, level=3):
-    """Talks in a list (templates/jinja2/talk_rows.html), naming their event when asked or
-    when it is not `list_event` (a day or side event)."""
-    return _rows(
-        "talk_rows.html", talks=talks, list_event=list_event, show_event=show_event, level=level
-    )
+def _record_rows(kind):
+    def rows(records, list_event=None, show_event=False, level=3):
+        """Records in a list (templates/jinja2/<kind>_rows.html), naming their event when
+        asked or when it is not `list_event` (a day or side event)."""
+        return lists.render_rows(
+            f"{kind}_rows.html",
+            records=records,
+            list_event=list_event,
+            show_event=show_event,
+            level=int(level or 3),
+        )
+
+    return rows
 
 
-@register.simple_tag
-def note_rows(notes, list_event=None, show_event=False, level=3):
-    return _rows(
-        "note_rows.html", notes=notes, list_event=list_event, show_event=show_event, level=level
-    )
-
-
-@register.simple_tag
-def paper_rows(papers, list_event=None, show_event=False, level=3):
-    return _rows(
-        "paper_rows.html", papers=papers, list_event=list_event, show_event=show_event, level=level
-    )
-
-
-@register.simple_tag
-def booth_rows(booths, list_event=None, show_event=False, level=3):
-    return _rows(
-        "booth_rows.html", booths=booths, list_event=list_event, show_event=show_event, level=level
-    )
+# {% talk_rows talks %}, {% note_rows notes show_event=True %}, {% paper_rows %}, {% booth_rows %}
+for _kind in ("talk", "note", "paper", "booth"):
+    register.simple_tag(_record_rows(_kind), name=f"{_kind}_rows")
 
 
 @register.simple_tag
@@ -66,10 +56,6 @@ def event_cards(events, nested=False, covers=False):
 def options(choices):
     """The <option>s of a <select>, from (value, label, chosen) triples."""
     return lists.render_rows("options.html", choices=choices)
-
-
-def _rows(template_name, level, **context):
-    return lists.render_rows(template_name, level=int(level or 3), **context)
 
 
 @register.simple_tag(takes_context=True)
