@@ -167,7 +167,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
     # A statement run a few times on a connection is prepared, so PostgreSQL plans it
     # once: planning the joins of a list of notes with their event, talk, paper, booth
-    # and author took 5-10 ms a request, more than running it. PgBouncer before 1.21 in
+    # and author took 5-10 ms a request, more than running it. PgBouncer before 1.22 in
     # transaction mode cannot keep prepared statements: PG_PREPARE=0 turns them off.
     if os.environ.get("PG_PREPARE", "1") != "0":
         options.setdefault("server_side_binding", True)

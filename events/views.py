@@ -210,9 +210,11 @@ class EventDetailView(DetailView):
         talks = list(event.family_records("talks", user).only(*LISTED_TALK_FIELDS).with_speakers())
         # Each talk's event is one of the family already read (a talk is visible exactly
         # when its event is): select_related built a copy per talk, 20 ms for 778 talks.
+        # A day made visible between the two reads is left to load its own event.
         family_by_id = {member.pk: member for member in family_events}
         for talk in talks:
-            talk.event = family_by_id[talk.event_id]
+            if talk.event_id in family_by_id:
+                talk.event = family_by_id[talk.event_id]
         context["talks"] = [talk for talk in talks if talk.attended]
         context["programme"] = [talk for talk in talks if not talk.attended]
         shown = self.records_shown

@@ -19,6 +19,17 @@ def require_or_skip(reason):
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Every test starts with empty caches: the journal version starts over with each
+    test's rolled-back database, so an entry an earlier test kept under a version
+    (a topic count, the timeline's filter choices) would be read as current."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture
 def fresh_cache(django_db_blocker):
     """An empty cache, and the journal version triggers in place, before and after."""

@@ -439,6 +439,11 @@ def test_search_uses_the_index_on_both_databases(db):
             cursor.execute("SET LOCAL enable_seqscan = off")
             explain = queryset.explain()
         assert index.postgres_index_name(Note) in explain
+        # The statement spells the index's expression as the index does (no parameter in
+        # it), so a prepared statement's generic plan can use the index too.
+        sql, _params = queryset.query.sql_with_params()
+        document = re.search(r"search_grams\(UPPER\(\(COALESCE\(.*?\)\)\), (\S+)\)", sql)
+        assert document.group(1) == "true", sql
         # Each connection leaves out JIT and parallel workers, which cost a page more
         # than they save (settings.py).
         with connection.cursor() as cursor:

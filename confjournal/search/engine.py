@@ -87,15 +87,21 @@ class Document(Func):
 
 class Grams(Func):
     """PostgreSQL: `search_grams(text, singles)`, the characters (when `singles`) and
-    pairs of characters of a text (`index.POSTGRES_GRAMS` defines it)."""
+    pairs of characters of a text (`index.POSTGRES_GRAMS` defines it). `singles` is
+    written into the SQL, not bound as a parameter: a prepared statement's generic plan
+    uses the index only if it spells the index's expression the same way."""
 
     function = "search_grams"
+    template = "%(function)s(%(expressions)s, %(singles)s)"
     output_field = TextField()  # a text[]; only ever compared in SQL
+
+    def __init__(self, text, *, singles):
+        super().__init__(text, singles="true" if singles else "false")
 
 
 def grams_of_document(model):
     """PostgreSQL: what the GIN index of `model` holds for each record."""
-    return Grams(Upper(Document(model)), Value(True))
+    return Grams(Upper(Document(model)), singles=True)
 
 
 def holds_grams(model, term):
@@ -103,7 +109,7 @@ def holds_grams(model, term):
     one), which the GIN index answers; every record holding the term passes. For a term
     of one or two characters that is exactly holding it (a term has no spaces at its ends
     nor control characters, so a record's U+0001, a space in its grams, cannot pass)."""
-    wanted = Grams(Upper(Value(term, output_field=TextField())), Value(False))
+    wanted = Grams(Upper(Value(term, output_field=TextField())), singles=False)
     return Func(
         grams_of_document(model),
         wanted,
