@@ -110,10 +110,14 @@ def attach_topics(*groups):
         query |= Q(content_type_id=content_type_id, object_id__in=ids)
     # Rows, not TaggedItem and Tag instances: an event page of 778 talks has thousands
     # of taggings but a few dozen topics, each made once (half the page's time before).
-    taggings = TaggedItem.objects.filter(query).order_by("id")
+    # Sorted here, not by ORDER BY id: SQLite would then read the kind's every tagging
+    # in id order rather than look up each record's (7 ms for 300 talks, not 0.4).
+    taggings = TaggedItem.objects.filter(query).order_by()
+    rows = taggings.values_list(
+        "id", "content_type_id", "object_id", "tag_id", "tag__name", "tag__slug"
+    )
     tags = {}
-    rows = taggings.values_list("content_type_id", "object_id", "tag_id", "tag__name", "tag__slug")
-    for content_type_id, object_id, tag_id, name, slug in rows:
+    for _tagging, content_type_id, object_id, tag_id, name, slug in sorted(rows):
         if tag_id not in tags:
             tags[tag_id] = Tag(id=tag_id, name=name, slug=slug)
         topic = tags[tag_id]

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from events.models import Event
 from tests import factories as make
@@ -167,6 +168,28 @@ def test_event_page_shows_everything_of_the_event(client, journal):
     assert "디즈니 부스" in html
     assert "1 more talk in the programme, not attended" in html
     assert "Unattended Programme Talk" in html
+
+
+def test_event_page_shows_the_newest_notes_of_the_event_and_its_days(client, monkeypatch):
+    from events.views import EventDetailView
+    from talks.models import Note
+
+    monkeypatch.setattr(EventDetailView, "records_shown", 2)
+    forum = make.EventFactory(name="Forum", slug="forum")
+    day = make.EventFactory(name="Day 2", slug="forum-day-2", parent=forum)
+    older = timezone.now() - datetime.timedelta(days=3)
+    for n, (event, text) in enumerate(
+        [(forum, "첫째 노트"), (day, "둘째 노트"), (forum, "셋째 노트"), (day, "private 노트")]
+    ):
+        note = make.NoteFactory(event=event, body=text, visibility="public")
+        Note.objects.filter(pk=note.pk).update(created_at=older + datetime.timedelta(hours=n))
+    Note.objects.filter(body="private 노트").update(visibility="private")
+    html = page(client, "/events/forum/")
+    notes = html[html.index("<h2>Notes</h2>") :]
+    assert "셋째 노트" in notes and "둘째 노트" in notes
+    assert notes.index("셋째 노트") < notes.index("둘째 노트")
+    assert "첫째 노트" not in notes and "private 노트" not in html
+    assert "All notes of this event" in notes
 
 
 def test_event_page_of_a_forum_shows_its_days_and_their_talks(client, journal):

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from talks.models import Note, Speaker, TalkSpeaker
+from talks.models import Note, Speaker, Talk, TalkSpeaker, attach_speakers
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +24,29 @@ def test_speaker_aliases_and_url():
     assert speaker.alias_list == ["승현준"]
     assert str(speaker) == "Sebastian Seung"
     assert speaker.get_absolute_url() == "/speakers/sebastian-seung/"
+
+
+def test_attach_speakers_reads_every_talks_speakers_in_order_in_one_query(
+    django_assert_num_queries,
+):
+    daniel = make.SpeakerFactory(name="Daniel Lee", affiliation="Samsung Research")
+    sebastian = make.SpeakerFactory(name="Sebastian Seung", aliases="승현준")
+    panel = make.TalkFactory(title="Panel", speakers=[sebastian, daniel])
+    solo = make.TalkFactory(title="Solo", event=panel.event, speakers=[daniel])
+    alone = make.TalkFactory(title="Nobody named", event=panel.event)
+    talks = list(Talk.objects.filter(pk__in=[panel.pk, solo.pk, alone.pk]).order_by("title"))
+    with django_assert_num_queries(1):
+        attach_speakers(talks)
+        by_title = {talk.title: talk.speaker_list for talk in talks}
+    assert [s.name for s in by_title["Panel"]] == ["Sebastian Seung", "Daniel Lee"]
+    assert [s.name for s in by_title["Solo"]] == ["Daniel Lee"]
+    assert by_title["Nobody named"] == []
+    # Whole speakers, made once however many talks they give.
+    assert by_title["Panel"][1] is by_title["Solo"][0]
+    assert by_title["Panel"][1].affiliation == "Samsung Research"
+    assert by_title["Panel"][0].alias_list == ["승현준"]
+    with django_assert_num_queries(0):
+        attach_speakers([])
 
 
 def test_talk_speakers_keep_their_order():
