@@ -281,6 +281,27 @@ def test_version_changes_on_every_kind_of_write(journal):
     assert bumped(lambda: User.objects.filter(pk=owner.pk).update(first_name="Ada"))
 
 
+def test_a_journal_restored_from_a_backup_is_never_served_pages_of_its_lost_future(journal):
+    """A restore puts the version row back with the records: the versions after it must
+    not key the pages stored before it."""
+    visitor = Client()
+    backed_up = pagecache.current_version()
+    lost = make.NoteFactory(event=journal["event"], body="복원 전에 쓴 메모", visibility="public")
+    assert "복원 전에 쓴 메모" in text(visitor, "/notes/")
+    assert "복원 전에 쓴 메모" in hit(visitor, "/notes/")
+    # The backup comes back: the note is gone and the version is as it was.
+    Note.objects.filter(pk=lost.pk).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE confjournal_journal_version SET version = %s WHERE id = 1", [backed_up]
+        )
+    # One write after the restore, like the one that made the note.
+    make.NoteFactory(event=journal["event"], body="복원 뒤의 메모", visibility="public")
+    page = text(visitor, "/notes/")
+    assert "복원 뒤의 메모" in page
+    assert "복원 전에 쓴 메모" not in page
+
+
 def test_a_log_in_keeps_every_stored_page(journal):
     """A log-in writes last_login (and a session): no column a page shows."""
     visitor = Client()

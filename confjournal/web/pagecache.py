@@ -13,10 +13,13 @@ Correct by construction, not by remembering to invalidate:
 * The key holds the scheme, host, full path with query string, the active
   language (LocaleMiddleware has already resolved it from the language
   cookie or Accept-Language), today's date (the home page's "on this day")
-  and the **journal version**: a one-row counter that database triggers bump
+  and the **journal version**: a one-row counter that database triggers set
   on every insert, update and delete of every table a public page reads
   (QuerySet.update(), bulk_create, raw SQL and cascades included). A write
-  makes every stored page unreachable at once; old entries age out.
+  makes every stored page unreachable at once; old entries age out. Each write
+  sets a new random number, not the next one: a database restored from a
+  backup, or made afresh, would otherwise count again through versions that
+  keyed pages of another journal.
 * A response that varies on a header other than Cookie and Accept-Language
   keeps that header's value; a hit needs the same value.
 
@@ -140,8 +143,20 @@ def _updated(table):
     return f"UPDATE OF {', '.join(columns)}" if columns else "UPDATE"
 
 
+# The next version: a random 53-bit number (an integer JavaScript reads exactly).
+NEXT_VERSION = {
+    "sqlite": "random() & 9007199254740991",
+    "postgresql": "floor(random() * 9007199254740991)::bigint",
+}
+BUMP = "UPDATE " + VERSION_TABLE + " SET version = {next} WHERE id = 1"
+
+
+def bump_sql(vendor):
+    return BUMP.format(next=NEXT_VERSION.get(vendor, "version + 1"))
+
+
 def _sqlite_triggers(table):
-    bump = f"UPDATE {VERSION_TABLE} SET version = version + 1 WHERE id = 1;"
+    bump = bump_sql("sqlite") + ";"
     return {
         f"{TRIGGER_PREFIX}{table}_{suffix}": (
             f"CREATE TRIGGER {TRIGGER_PREFIX}{table}_{suffix} AFTER {action} ON {table} "
@@ -160,7 +175,7 @@ def _postgres_trigger(table):
 PG_FUNCTION_SQL = f"""
 CREATE OR REPLACE FUNCTION {PG_FUNCTION}() RETURNS trigger AS $$
 BEGIN
-    UPDATE {VERSION_TABLE} SET version = version + 1 WHERE id = 1;
+    {bump_sql("postgresql")};
     RETURN NULL;
 END
 $$ LANGUAGE plpgsql
@@ -183,6 +198,9 @@ def triggers_are_current(connection=default_connection, tables=None):
                 for name, sql in _sqlite_triggers(table).items()
             )
         if connection.vendor == "postgresql":
+            cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = %s", [PG_FUNCTION])
+            if not any(bump_sql("postgresql") in source for (source,) in cursor.fetchall()):
+                return False
             cursor.execute(
                 "SELECT c.relname, t.tgname FROM pg_trigger t "
                 "JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal"
@@ -215,7 +233,7 @@ def install_triggers(connection=default_connection, tables=None):
                     f"TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {PG_FUNCTION}()"
                 )
         # Pages stored before the triggers were (re)made may be stale.
-        cursor.execute(f"UPDATE {VERSION_TABLE} SET version = version + 1 WHERE id = 1")
+        cursor.execute(bump_sql(connection.vendor))
 
 
 def uninstall_triggers(connection=default_connection):
