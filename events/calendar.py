@@ -64,7 +64,7 @@ def calendar(name, events=(), talks=(), *, host, absolute):
 
     `host` makes the UIDs unique to this site; `absolute` turns a path into a URL.
     Events are those of `calendar_events`; talks need `event` selected and their
-    speakers prefetched (`with_speakers()`).
+    speakers read (`attach_speakers()` or `with_speakers()`).
     """
     lines = [
         "BEGIN:VCALENDAR",

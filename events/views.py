@@ -310,11 +310,11 @@ def event_calendar(request, slug):
         .filter(Q(pk=event.pk) | Q(parent=event))
         .order_by("start_date", "parent_id", "id")
     )
-    talks = (
+    talks = list(
         event.family_records("talks", PUBLIC)
         .attended()
         .select_related("event__parent")
-        .with_speakers()
         .order_by("date", "start_time", "id")
     )
+    attach_speakers(talks)
     return calendar_response(request, event.full_name, f"{event.slug}.ics", events, talks)

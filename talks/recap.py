@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from confjournal.core.visibility import Visibility
 from events.models import Event
-from talks.models import Note, Talk
+from talks.models import Talk, attach_speakers
 
 _INLINE_SPECIALS = str.maketrans(
     {
@@ -89,9 +89,9 @@ def event_recap(event, viewer=None, absolute=lambda url: url):
         event.family_records("talks", viewer)
         .attended()
         .select_related("event")
-        .with_speakers()
         .order_by(*Talk._meta.ordering)  # as the event page: by day and time, untimed last
     )
+    attach_speakers(talks)
     if talks:
         lines += [f"## {_('Talks')}", ""]
         day = object()
@@ -123,8 +123,7 @@ def event_recap(event, viewer=None, absolute=lambda url: url):
         lines.append("")
 
     notes = (
-        Note.objects.visible_to(viewer)
-        .filter(Q(event=event) | Q(event__parent=event))
+        event.family_records("notes", viewer)
         .filter(Q(visibility=Visibility.PUBLIC) | Q(owner=viewer.pk))
         .select_related("talk", "paper", "booth", "owner")
         .order_by("created_at", "id")
