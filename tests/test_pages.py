@@ -3,6 +3,7 @@
 import datetime
 import html as htmllib
 import io
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -346,6 +347,9 @@ def test_speaker_page_lists_talks_across_events(client, journal):
     assert "승현준" in html
     html = page(client, "/speakers/")
     assert "Sebastian Seung" in html and "(승현준)" in html and "1 talk" in html
+    assert re.search(r"Yoshua Bengio</a>.* · \d+ talks</li>", html)
+    html = client.get("/speakers/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "(승현준)" in html and "발표 1개" in html and " talk" not in html
 
 
 def test_topics_count_only_visible_records(client, journal):

@@ -82,6 +82,17 @@ COUNT_WORDS = [
 ]
 
 
+@functools.lru_cache(maxsize=1024)
+def _talk_count_words(n, language):
+    return COUNT_WORDS[0][1] % {"n": n}
+
+
+def talk_count_words(n):
+    """The words for `n` talks ("1 talk", "3 talks") in the active language, made once per
+    number and language."""
+    return _talk_count_words(n, translation.get_language())
+
+
 def excerpt(markdown, length):
     """A Markdown text's words, shortened as `|plain|truncatechars` does."""
     return Truncator(plain_text(markdown)).chars(length)

@@ -46,6 +46,12 @@ for _kind in ("talk", "note", "paper", "booth"):
 
 
 @register.simple_tag
+def speaker_rows(speakers):
+    """Speakers as the items of a <ul class="speaker-list">, each with `talk_count`."""
+    return lists.render_rows("speaker_rows.html", records=speakers, talks=lists.talk_count_words)
+
+
+@register.simple_tag
 def event_cards(events, nested=False, covers=False):
     """Events as the items of an <ol class="events">; `nested`: with their days and side
     events (`shown_children`); `covers`: with their cover photos."""

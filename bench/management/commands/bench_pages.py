@@ -369,7 +369,7 @@ def render(result):
             f"{peer['rows'][0]['rounds']} times a page by `bench/peer.py`. Wall: the median "
             "time a client waited; CPU: the server's worker CPU time per request. The "
             "speaker lists show different numbers of people (pretalx all of them, "
-            "ConfJournal 50 a page), so they are compared per speaker shown too.",
+            "ConfJournal a page of them), so they are compared per speaker shown too.",
             "",
             "| page (pretalx / ConfJournal) | pretalx wall ms | ConfJournal wall ms "
             "| pretalx CPU ms | ConfJournal CPU ms | times less CPU | per item shown |",
