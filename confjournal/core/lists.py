@@ -7,8 +7,8 @@ template engine spent 0.25-0.4 ms a row (includes, variable lookups, a `reverse(
 link); the same markup in Jinja2 with these helpers, a third to a fifth of that. Pages
 stay Django templates; the row tags of confjournal/templatetags/journal.py
 (`{% talk_rows %}`, `{% note_rows %}`, `{% paper_rows %}`, `{% booth_rows %}`,
-`{% speaker_rows %}`, `{% event_cards %}`, `{% options %}`) render here. Jinja2 escapes everything, as
-Django's templates do.
+`{% speaker_rows %}`, `{% event_cards %}`, `{% options %}`) render here. Jinja2 escapes
+everything, as Django's templates do.
 """
 
 import functools
