@@ -19,7 +19,7 @@ from confjournal.web.pagecache import version_cached, viewer_scope
 from events import calendar
 from events.forms import BoothFilterForm, TimelineFilterForm
 from events.models import Booth, Event, Photo, Tag, attach_topics
-from talks.models import attach_speakers
+from talks.models import Note, attach_speakers
 
 COUNTS = ["talk_count", "paper_count", "booth_count", "note_count"]
 
@@ -226,7 +226,12 @@ class EventDetailView(DetailView):
                 # The newest ids first, then their rows: sorting every note of a big
                 # event with its joined columns took twice as long.
                 newest = records.values("pk")[: shown + 1]
-                records = records.filter(pk__in=newest).for_display().prefetch_related(None)
+                records = (
+                    Note.objects.visible_to(user)
+                    .filter(pk__in=newest)
+                    .for_display()
+                    .prefetch_related(None)
+                )
             else:
                 records = records.select_related("event__parent")
             records = list(records[: shown + 1]) if has[relation] else []
