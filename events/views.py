@@ -19,7 +19,6 @@ from confjournal.web.pagecache import version_cached, viewer_scope
 from events import calendar
 from events.forms import BoothFilterForm, TimelineFilterForm
 from events.models import Booth, Event, Photo, Tag, attach_topics
-from talks.models import Note, attach_speakers
 
 COUNTS = ["talk_count", "paper_count", "booth_count", "note_count"]
 
@@ -208,8 +207,7 @@ class EventDetailView(DetailView):
             for relation in ("papers", "booths", "notes")
         }
         # Every talk is listed: only what a talk in a list shows (no abstract or links).
-        talks = list(event.family_records("talks", user).only(*LISTED_TALK_FIELDS))
-        attach_speakers(talks)
+        talks = event.family_records("talks", user).only(*LISTED_TALK_FIELDS).list_with_speakers()
         # Each talk's event is one of the family already read (a talk is visible exactly
         # when its event is): select_related built a copy per talk, 20 ms for 778 talks.
         # A day made visible between the two reads is left to load its own event.
@@ -227,7 +225,7 @@ class EventDetailView(DetailView):
                 # event with its joined columns took twice as long.
                 newest = records.values("pk")[: shown + 1]
                 records = (
-                    Note.objects.visible_to(user)
+                    records.model.objects.visible_to(user)
                     .filter(pk__in=newest)
                     .for_display()
                     .prefetch_related(None)
@@ -315,11 +313,11 @@ def event_calendar(request, slug):
         .filter(Q(pk=event.pk) | Q(parent=event))
         .order_by("start_date", "parent_id", "id")
     )
-    talks = list(
+    talks = (
         event.family_records("talks", PUBLIC)
         .attended()
         .select_related("event__parent")
         .order_by("date", "start_time", "id")
+        .list_with_speakers()
     )
-    attach_speakers(talks)
     return calendar_response(request, event.full_name, f"{event.slug}.ics", events, talks)

@@ -131,6 +131,13 @@ class TalkQuerySet(VisibleQuerySet):
         ordered = Prefetch("talk_speakers", queryset=links, to_attr="speaker_links")
         return self.prefetch_related(ordered)
 
+    def list_with_speakers(self):
+        """These talks as a list, their speakers read by `attach_speakers()`: for a
+        programme of hundreds, where `with_speakers()` makes two instances a speaker."""
+        talks = list(self)
+        attach_speakers(talks)
+        return talks
+
 
 class Talk(TopicsMixin, models.Model):
     """A talk, keynote, panel or demo heard at an event."""

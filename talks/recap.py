@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from confjournal.core.visibility import Visibility
 from events.models import Event
-from talks.models import Talk, attach_speakers
+from talks.models import Talk
 
 _INLINE_SPECIALS = str.maketrans(
     {
@@ -85,13 +85,13 @@ def event_recap(event, viewer=None, absolute=lambda url: url):
         ]
         lines.append("")
 
-    talks = list(
+    talks = (
         event.family_records("talks", viewer)
         .attended()
         .select_related("event")
         .order_by(*Talk._meta.ordering)  # as the event page: by day and time, untimed last
+        .list_with_speakers()
     )
-    attach_speakers(talks)
     if talks:
         lines += [f"## {_('Talks')}", ""]
         day = object()
