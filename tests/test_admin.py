@@ -1,6 +1,7 @@
 """The admin is the entry form: one post logs an event with everything in it."""
 
 import datetime
+import re
 
 import pytest
 
@@ -369,3 +370,30 @@ def test_admin_change_of_an_event_with_more_talks_than_shown_saves_the_shown_row
     assert [s.name for s in first.speaker_list] == ["Yoshua Bengio"]
     assert event.talks.count() == 36
     assert event.talks.filter(title__startswith="Programme talk ").count() == 34
+
+
+def test_a_programme_is_ticked_attended_in_the_talk_list(admin_client):
+    event = EventFactory(name="NeurIPS 2022", slug="neurips-2022")
+    heard = TalkFactory(event=event, title="Heard talk", date=event.start_date, attended=True)
+    missed = TalkFactory(event=event, title="Missed talk", date=event.start_date, attended=False)
+    url = f"/admin/talks/talk/?event__id__exact={event.pk}"
+    html = admin_client.get(url).content.decode()
+    rows = {talk.pk: html.index(talk.title) for talk in (heard, missed)}
+    boxes = re.findall(r'<input type="checkbox" name="(form-\d-attended)"[^>]*?( checked)?>', html)
+    # The list is by time then id: the heard talk first, its box ticked.
+    assert rows[heard.pk] < rows[missed.pk]
+    assert boxes == [("form-0-attended", " checked"), ("form-1-attended", "")]
+    response = admin_client.post(
+        url,
+        {
+            "form-TOTAL_FORMS": "2",
+            "form-INITIAL_FORMS": "2",
+            "form-0-id": str(heard.pk),
+            "form-1-id": str(missed.pk),
+            "form-1-attended": "on",
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 302
+    heard.refresh_from_db(), missed.refresh_from_db()
+    assert (heard.attended, missed.attended) == (False, True)
