@@ -125,6 +125,9 @@ TEMPLATES = [
     },
 ]
 
+# Widgets by Django's Jinja2 templates where it has them (confjournal/core/formrendering.py).
+FORM_RENDERER = "confjournal.core.formrendering.JinjaFirst"
+
 WSGI_APPLICATION = "confjournal.wsgi.application"
 
 DATABASES = {

@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.forms.models import BaseInlineFormSet
-from django.forms.renderers import Jinja2
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -506,15 +505,6 @@ class TalkAdmin(
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_speakers()
-
-    # The attended checkboxes of a page of talks by Django's own Jinja2 widget templates:
-    # the same markup, a sixth less time for the page (172 -> 144 ms for 100 rows).
-    list_editable_renderer = Jinja2()
-
-    def get_changelist_formset(self, request, **kwargs):
-        return super().get_changelist_formset(
-            request, renderer=self.list_editable_renderer, **kwargs
-        )
 
     @admin.display(description=_("speakers"))
     def speaker_names(self, obj):

@@ -6,6 +6,7 @@ tests that need a changed programme change a copy of them.
 
 import copy
 import datetime
+import html as htmllib
 import io
 import json
 import re
@@ -685,9 +686,9 @@ def test_admin_import_page_offers_to_extend_the_events_dates(admin_client, neuri
     Event.objects.filter(pk=neurips.pk).update(end_date=datetime.date(2022, 11, 30))
     url = f"/admin/events/event/{neurips.pk}/import-programme/"
     upload = SimpleUploadedFile("schedule.xml", pretalx("schedule.xml").read_bytes())
-    html = admin_client.post(url, {"file": upload}).content.decode()
-    assert "outside the event&#x27;s dates 2022-11-28 to 2022-11-30" in html
-    assert "Extend the event&#x27;s dates to the programme&#x27;s days" in html
+    text = htmllib.unescape(admin_client.post(url, {"file": upload}).content.decode())
+    assert "outside the event's dates 2022-11-28 to 2022-11-30" in text
+    assert "Extend the event's dates to the programme's days" in text
     assert not Talk.objects.exists()
 
     upload = SimpleUploadedFile("schedule.xml", pretalx("schedule.xml").read_bytes())
