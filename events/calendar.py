@@ -15,10 +15,11 @@ import datetime
 import functools
 
 import icalendar
+from django.db.models import F
 from django.utils.translation import get_language
 from django_countries.fields import Country
 
-from confjournal.core.lists import url
+from confjournal.core.lists import urls
 from events.models import attach_topics
 
 PRODID = "-//ConfJournal//Conference journal//EN"
@@ -38,6 +39,8 @@ def text(value):
 def fold(line):
     """A content line cut into lines of at most 75 octets, each after the first
     starting with a space (RFC 5545, 3.1), never inside a character."""
+    if len(line) <= 75 and line.isascii():  # most lines: no need to count their octets
+        return line
     data = line.encode()
     if len(data) <= 75:
         return line
@@ -73,11 +76,11 @@ def calendar(name, events=(), talks=(), *, host, absolute):
         "CALSCALE:GREGORIAN",
         f"X-WR-CALNAME:{text(' '.join(name.split()))}",
     ]
-    entries, zones = [], set()
+    entries, zones, language, url = [], set(), get_language(), urls()
     for event in events:
-        entries += _event_lines(event, host, absolute)
+        entries += _event_lines(event, host, absolute, language, url)
     for talk in talks:
-        entries += _talk_lines(talk, host, absolute, zones)
+        entries += _talk_lines(talk, host, absolute, zones, url)
     head = "".join(fold(line) + "\r\n" for line in lines)
     # The time zones before the entries that name them, folded by icalendar already.
     zones = "".join(_vtimezone(zone) for zone in sorted(zones))
@@ -93,7 +96,10 @@ ENTRY_FIELDS += ("summary", "updated_at", "parent__name")
 def calendar_events(events):
     """`events` (a queryset) as a list ready for `calendar`: only the fields an entry shows,
     and each event's `topics` read with `attach_topics` (one query of rows)."""
-    events = list(events.select_related("parent").only(*ENTRY_FIELDS))
+    # The country's code as it is stored: reading `event.country` makes a Country object.
+    events = list(
+        events.select_related("parent").only(*ENTRY_FIELDS).annotate(country_code=F("country"))
+    )
     attach_topics(events)
     return events
 
@@ -109,12 +115,13 @@ def _country_name(code, language):
     return Country(code).name if code else ""
 
 
-def _place(event):
-    country = _country_name(str(event.country or ""), get_language())
+def _place(event, language):
+    country = _country_name(event.country_code or "", language)
     return ", ".join(part for part in (event.venue, event.city, country) if part)
 
 
-def _event_lines(event, host, absolute):
+def _event_lines(event, host, absolute, language, url):
+    changed = _utc(event.updated_at)
     lines = [
         "BEGIN:VEVENT",
         f"UID:event-{event.pk}@{host}",
@@ -124,22 +131,22 @@ def _event_lines(event, host, absolute):
         f"DTEND;VALUE=DATE:{_date(event.end_date + datetime.timedelta(days=1))}",
         "TRANSP:TRANSPARENT",
     ]
-    if place := _place(event):
+    if place := _place(event, language):
         lines.append(f"LOCATION:{text(place)}")
     if event.summary:
         lines.append(f"DESCRIPTION:{text(event.summary)}")
     if event.topics:
         lines.append(f"CATEGORIES:{','.join(text(topic.name) for topic in event.topics)}")
     lines += [
-        f"DTSTAMP:{_utc(event.updated_at)}",
-        f"LAST-MODIFIED:{_utc(event.updated_at)}",
+        f"DTSTAMP:{changed}",
+        f"LAST-MODIFIED:{changed}",
         f"URL:{absolute(url('events:detail', event.slug))}",
         "END:VEVENT",
     ]
     return lines
 
 
-def _talk_lines(talk, host, absolute, zones):
+def _talk_lines(talk, host, absolute, zones, url):
     speakers = ", ".join(speaker.name for speaker in talk.speaker_list)
     lines = [
         "BEGIN:VEVENT",

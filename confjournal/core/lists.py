@@ -64,6 +64,13 @@ def url(name, argument):
     return _url(name, argument, get_script_prefix(), get_urlconf())
 
 
+def urls():
+    """`url` for a loop over hundreds of records: the URL prefix and the urlconf are
+    thread-local reads, made here once rather than for every link."""
+    prefix, urlconf = get_script_prefix(), get_urlconf()
+    return lambda name, argument: _url(name, argument, prefix, urlconf)
+
+
 def environment(**options):
     """The Jinja2 environment (TEMPLATES in settings): Django's translations and helpers."""
     options["autoescape"] = True  # as Django's backend sets it: said here for the reader
@@ -109,9 +116,9 @@ def render_rows(template_name, **context):
     template = engines["jinja2"].get_template(template_name)
     # The language and the URL prefix are thread-local reads: read once for the whole
     # list, not for every link and label of every row (docs/benchmarks.md: event pages).
-    language, prefix, urlconf = translation.get_language(), get_script_prefix(), get_urlconf()
+    language = translation.get_language()
     helpers = {
-        "url": lambda name, argument: _url(name, argument, prefix, urlconf),
+        "url": urls(),
         "label": lambda record, field: _label(record, field, language),
         "day": lambda value: _day(value, language) if value else "",
         "excerpt": excerpt,
