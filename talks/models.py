@@ -313,7 +313,7 @@ def attach_speakers(talks):
     for talk_id, *values in rows:
         speaker = speakers.get(values[0])
         if speaker is None:
-            speaker = speakers[values[0]] = Speaker.from_db(TalkSpeaker.objects.db, fields, values)
+            speaker = speakers[values[0]] = Speaker.from_db(rows.db, fields, values)
         by_id[talk_id].speakers_in_order.append(speaker)
 
 

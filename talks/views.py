@@ -141,7 +141,7 @@ class SpeakerListView(FilteredListView):
     paginate_by = 200
     filter_form_class = NoFilterForm
     # By name only: sorting by number of talks counts every speaker's talks through
-    # the gate to show 50; /stats/ charts the speakers heard most.
+    # the gate to show one page; /stats/ charts the speakers heard most.
     # ?sort=name is kept for old links; any other sort is a 400 like on every list.
     sort_options = {"name": (gettext_lazy("Name"), ())}
 

@@ -79,25 +79,14 @@ def environment(**options):
     return env
 
 
-# What an event card says of each count, marked here for `makemessages`, which does not
-# read the Jinja2 templates' own calls.
+# What an event card (and the speaker list) says of each count, marked here for
+# `makemessages`, which does not read the Jinja2 templates' own calls.
 COUNT_WORDS = [
     ("talk_count", ngettext_lazy("%(n)s talk", "%(n)s talks", "n")),
     ("paper_count", ngettext_lazy("%(n)s paper", "%(n)s papers", "n")),
     ("booth_count", ngettext_lazy("%(n)s booth", "%(n)s booths", "n")),
     ("note_count", ngettext_lazy("%(n)s note", "%(n)s notes", "n")),
 ]
-
-
-@functools.lru_cache(maxsize=1024)
-def _talk_count_words(n, language):
-    return COUNT_WORDS[0][1] % {"n": n}
-
-
-def talk_count_words(n):
-    """The words for `n` talks ("1 talk", "3 talks") in the active language, made once per
-    number and language."""
-    return _talk_count_words(n, translation.get_language())
 
 
 def excerpt(markdown, length):

@@ -48,7 +48,8 @@ for _kind in ("talk", "note", "paper", "booth"):
 @register.simple_tag
 def speaker_rows(speakers):
     """Speakers as the items of a <ul class="speaker-list">, each with `talk_count`."""
-    return lists.render_rows("speaker_rows.html", records=speakers, talks=lists.talk_count_words)
+    talk_words = dict(lists.COUNT_WORDS)["talk_count"]
+    return lists.render_rows("speaker_rows.html", records=speakers, talk_words=talk_words)
 
 
 @register.simple_tag

@@ -13,7 +13,7 @@ Correct by construction, not by remembering to invalidate:
 * The key holds the scheme, host, full path with query string, the active
   language (LocaleMiddleware has already resolved it from the language
   cookie or Accept-Language), today's date (the home page's "on this day")
-  and the **journal version**: a one-row counter that database triggers set
+  and the **journal version**: a one-row number that database triggers set
   on every insert, update and delete of every table a public page reads
   (QuerySet.update(), bulk_create, raw SQL and cascades included). A write
   makes every stored page unreachable at once; old entries age out. Each write
