@@ -8,6 +8,7 @@ it. Results go to a JSON file and to their own section of docs/benchmarks.md.
 """
 
 import datetime
+import gc
 import json
 import os
 import platform
@@ -208,6 +209,7 @@ class Command(BaseCommand):
             username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
         )
         staff.force_login(user)
+        gc.freeze()  # what confjournal/wsgi.py does once the server has loaded the app
         rows = []
         # Cold: the anonymous page cache (confjournal/web/pagecache.py) off, every
         # request rendered by its view.

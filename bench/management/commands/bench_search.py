@@ -8,6 +8,7 @@ and its own section of docs/benchmarks.md.
 """
 
 import datetime
+import gc
 import json
 import os
 import platform
@@ -101,6 +102,7 @@ class Command(BaseCommand):
         owner = get_user_model().objects.filter(is_superuser=False, notes__isnull=False).first()
         visitor, logged_in = Client(), Client()
         logged_in.force_login(owner)
+        gc.freeze()  # what confjournal/wsgi.py does once the server has loaded the app
         rows = []
         with override_settings(PAGE_CACHE=False, ALLOWED_HOSTS=["testserver"], DEBUG=False):
             for label, query in queries:
