@@ -424,6 +424,11 @@ class RatingFilter(admin.SimpleListFilter):
         return queryset
 
 
+def on_one_event(request):
+    """The talk list is filtered to one event: its programme, one day at a time."""
+    return any(name.startswith("event__") for name in request.GET)
+
+
 class DateBarUnderAnEventMixin:
     """The date bar (date_hierarchy) only on a list filtered to one event.
 
@@ -434,7 +439,7 @@ class DateBarUnderAnEventMixin:
 
     def get_changelist(self, request, **kwargs):
         changelist = super().get_changelist(request, **kwargs)
-        scoped = any(name.startswith("event__") for name in request.GET)
+        scoped = on_one_event(request)
 
         class DateBarChangeList(changelist):
             def __init__(self, request, model, list_display, links, filters, date_bar, *rest):
@@ -505,6 +510,11 @@ class TalkAdmin(
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_speakers()
+
+    def get_ordering(self, request):
+        """One event's programme in its running order; otherwise the latest talks first,
+        read backwards from an index (sorting every talk of the journal took 30 ms)."""
+        return [] if on_one_event(request) else ["-date", "-start_time", "-id"]
 
     @admin.display(description=_("speakers"))
     def speaker_names(self, obj):

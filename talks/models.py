@@ -242,7 +242,10 @@ class Talk(TopicsMixin, models.Model):
                 name="talk_programme_id_once_per_event",
             ),
         ]
-        indexes = [models.Index(fields=["event", "date", "start_time"])]
+        indexes = [
+            models.Index(fields=["event", "date", "start_time"]),
+            models.Index(fields=["date", "start_time", "id"], name="talk_date_idx"),
+        ]
 
     def __str__(self):
         return self.title

@@ -398,3 +398,41 @@ def test_a_programme_is_ticked_attended_in_the_talk_list(admin_client):
     assert response.status_code == 302
     heard.refresh_from_db(), missed.refresh_from_db()
     assert (heard.attended, missed.attended) == (False, True)
+
+
+def test_the_talk_list_puts_the_newest_talks_first_and_a_programme_in_running_order(
+    admin_client,
+):
+    older = EventFactory(name="ICML 2021", start_date=datetime.date(2021, 7, 18))
+    newer = EventFactory(
+        name="AI Week 2023",
+        start_date=datetime.date(2023, 7, 12),
+        end_date=datetime.date(2023, 7, 13),
+    )
+    TalkFactory(event=older, title="Old morning talk", date=older.start_date)
+    evening = TalkFactory(
+        event=newer, title="Evening panel", date=newer.start_date, start_time="18:00"
+    )
+    morning = TalkFactory(
+        event=newer, title="Morning keynote", date=newer.start_date, start_time="09:00"
+    )
+    next_day = TalkFactory(event=newer, title="Second-day talk", date=newer.end_date)
+
+    def titles(url):
+        html = admin_client.get(url).content.decode()
+        shown = ["Old morning talk", "Evening panel", "Morning keynote", "Second-day talk"]
+        return sorted((t for t in shown if t in html), key=html.index)
+
+    # Everything: the latest first, a day's evening before its morning.
+    assert titles("/admin/talks/talk/") == [
+        next_day.title,
+        evening.title,
+        morning.title,
+        "Old morning talk",
+    ]
+    # One event: its programme as it ran, day by day, by time.
+    assert titles(f"/admin/talks/talk/?event__id__exact={newer.pk}") == [
+        morning.title,
+        evening.title,
+        next_day.title,
+    ]
