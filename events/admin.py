@@ -12,6 +12,7 @@ from confjournal.core.admin_access import (
     VisibleRecordsMixin,
 )
 from confjournal.core.admin_inputs import RowLimitMixin, SuggestingInput, suggest_visibility
+from confjournal.core.tagging import prefetch_topics
 from events.models import Booth, Event, FormerSlug, Photo, Tag
 from events.photo_forms import OwnPhotosFormSet, PhotoForm, save_photo_form
 
@@ -20,14 +21,14 @@ admin.site.unregister(TaggitTag)
 
 
 class TagListMixin:
-    """A changelist column of tags, read from the prefetched `tags`."""
+    """A changelist column of tags, read from the prefetched `topics`."""
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("tags")
+        return super().get_queryset(request).prefetch_related(prefetch_topics())
 
     @admin.display(description=_("topics"))
     def tag_list(self, obj):
-        return ", ".join(tag.name for tag in obj.tags.all())
+        return ", ".join(tag.name for tag in obj.topics)
 
 
 class OwnerFromRequestMixin:

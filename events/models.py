@@ -90,7 +90,7 @@ def attach_topics(*groups):
     """Set `topics` on every record in `groups` (lists of events, talks, notes…) at once.
 
     One query for a page that lists several kinds of record, where
-    `prefetch_related("tags")` asks once per kind.
+    `prefetch_related(prefetch_topics())` asks once per kind.
     """
     records, kinds = defaultdict(list), {}
     for group in groups:

@@ -14,6 +14,7 @@ from confjournal.core.listing import (
     newest_events_first,
     options,
 )
+from confjournal.core.tagging import prefetch_topics
 from confjournal.web.conditional import journal_conditional
 from confjournal.web.pagecache import version_cached, viewer_scope
 from events import calendar
@@ -260,7 +261,7 @@ class BoothListView(FilteredListView):
         return (
             newest_events_first(Booth.objects.visible_to(self.request.user), "organization", "id")
             .select_related("event__parent")
-            .prefetch_related("tags")
+            .prefetch_related(prefetch_topics())
         )
 
 
@@ -273,7 +274,9 @@ class BoothDetailView(DetailView):
         return (
             Booth.objects.visible_to(self.request.user)
             .select_related("event__parent")
-            .prefetch_related("tags", Prefetch("photos", photos, to_attr="visible_photos"))
+            .prefetch_related(
+                prefetch_topics(), Prefetch("photos", photos, to_attr="visible_photos")
+            )
         )
 
     def get_context_data(self, **kwargs):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from confjournal.core.fields import NFCCharField, NFCTextField, URLField
 from confjournal.core.lists import url
 from confjournal.core.markup import plain_text
-from confjournal.core.tagging import Tags, TopicsMixin
+from confjournal.core.tagging import Tags, TopicsMixin, prefetch_topics
 from confjournal.core.text import unique_slug
 from confjournal.core.visibility import (
     ExistsPerRow,
@@ -456,7 +456,7 @@ class NoteQuerySet(VisibleQuerySet):
     def for_display(self):
         return self.select_related(
             "event__parent", "talk", "paper", "booth", "owner"
-        ).prefetch_related("tags")
+        ).prefetch_related(prefetch_topics())
 
 
 class Note(TopicsMixin, models.Model):

@@ -14,6 +14,7 @@ from confjournal.core.listing import (
     first,
     newest_events_first,
 )
+from confjournal.core.tagging import prefetch_topics
 from confjournal.web.conditional import journal_conditional
 from events.models import Event, Photo, attach_topics
 from talks import bibtex, recap
@@ -44,7 +45,7 @@ class TalkListView(FilteredListView):
             )
             .select_related("event__parent")
             .with_speakers()
-            .prefetch_related("tags")
+            .prefetch_related(prefetch_topics())
         )
 
 
@@ -63,14 +64,14 @@ class TalkDetailView(DetailView):
             Talk.objects.visible_to(self.request.user)
             .select_related("event__parent")
             .with_speakers()
-            .prefetch_related("tags", visible_photos(self.request.user))
+            .prefetch_related(prefetch_topics(), visible_photos(self.request.user))
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["notes"] = self.object.notes.visible_to(user).for_display()
-        context["papers"] = self.object.papers.visible_to(user).prefetch_related("tags")
+        context["papers"] = self.object.papers.visible_to(user).prefetch_related(prefetch_topics())
         return context
 
 
@@ -88,7 +89,7 @@ class PaperListView(FilteredListView):
         return (
             newest_events_first(Paper.objects.visible_to(self.request.user), "title", "id")
             .select_related("event__parent")
-            .prefetch_related("tags")
+            .prefetch_related(prefetch_topics())
         )
 
 
@@ -100,7 +101,7 @@ class PaperDetailView(DetailView):
         return (
             Paper.objects.visible_to(self.request.user)
             .select_related("event__parent", "talk")
-            .prefetch_related("tags", visible_photos(self.request.user))
+            .prefetch_related(prefetch_topics(), visible_photos(self.request.user))
         )
 
     def get_context_data(self, **kwargs):

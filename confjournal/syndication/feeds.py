@@ -15,6 +15,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from confjournal.core.markup import render_markdown
+from confjournal.core.tagging import prefetch_topics
 from events.models import Event
 from talks.models import Note, Speaker, Talk, visible_topics
 
@@ -63,7 +64,7 @@ class JournalFeed(Feed):
         return item.updated_at
 
     def item_categories(self, item):
-        return [xml_text(tag.name) for tag in item.tags.all()]
+        return [xml_text(tag.name) for tag in item.topics]
 
 
 class NoteFeed(JournalFeed):
@@ -96,7 +97,7 @@ class EventFeed(JournalFeed):
         return (
             self.events(obj)
             .select_related("parent")
-            .prefetch_related("tags")
+            .prefetch_related(prefetch_topics())
             .order_by("-start_date", "-end_date", "-id")[:FEED_SIZE]
         )
 
