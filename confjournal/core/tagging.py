@@ -69,9 +69,9 @@ class Tags(TaggableManager):
 class TopicsMixin:
     """A tagged record's `topics`: its tags as a list, what includes/tags.html shows.
 
-    A list loads them with `prefetch_related(prefetch_topics())`; a page listing several kinds of
-    record sets them for all of them at once (`events.models.attach_topics`); otherwise
-    they are read through the manager.
+    A list loads them with `prefetch_related(prefetch_topics())`; a page listing several
+    kinds of record sets them for all of them at once (`events.models.attach_topics`);
+    otherwise they are read through the manager.
     """
 
     @cached_property
@@ -83,7 +83,7 @@ def prefetch_topics():
     """A list's topics, prefetched straight into each record's `topics`.
 
     `prefetch_related("tags")` hands each record taggit's manager a queryset of its own
-    to cache (building 20 of them was half of a talk list's prefetching, and 100 a fifth
-    of an admin list); a list attribute needs none.
+    to cache; building them took a third of a 20-talk list's time (15 -> 10 ms at size L).
+    A list attribute needs none.
     """
     return Prefetch("tags", to_attr="topics")
