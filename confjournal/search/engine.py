@@ -14,12 +14,12 @@ A search runs in two steps, the same on both databases:
 
 SQLite answers step 1 from the FTS5 tables of `index.py`: a term of three or more
 characters is an FTS5 phrase; a shorter one is the OR of the trigrams that begin with
-it, read from the table's vocabulary. Step 2 tests the text the FTS5 table keeps with
-`LIKE` (ASCII case folding; a term with other cased letters asks the FTS5 table about
-that one row). PostgreSQL answers step 1 from the grams a term needs (`holds_grams`):
-its GIN index of each document's characters and pairs of characters finds the candidates
-for a term of any length, and comparing the text confirms them (`holds_text`); step 2
-compares the text alone.
+it, which the same statement reads from the table's vocabulary. Step 2 tests the text
+the FTS5 table keeps with `LIKE` (ASCII case folding; a term with other cased letters
+asks the FTS5 table about that one row). PostgreSQL answers step 1 from the grams a term
+needs (`holds_grams`): its GIN index of each document's characters and pairs of
+characters finds the candidates for a term of any length, and comparing the text
+confirms them (`holds_text`); step 2 compares the text alone.
 """
 
 import re
@@ -131,65 +131,47 @@ def holds_text(model, term):
 # --------------------------------------------------------------------------- step 1
 
 
-def vocabulary(models, phrases):
-    """SQLite: the trigrams beginning with each phrase shorter than a trigram, from each
-    FTS5 table's vocabulary, in one query: {(model, phrase): [trigram, ...]}. A search
-    reads it once and hands it to the functions below."""
-    short = sorted({phrase for phrase in phrases if len(phrase) < 3})
-    if connection.vendor != "sqlite" or not short:
-        return {}
-    # One SELECT a range: the vocabulary is read by its term index.
-    parts, params = [], []
-    for position, model in enumerate(models):
-        for phrase in short:
-            parts.append(
-                f"SELECT %s, %s, term FROM {index.vocabulary_table(model)} "
-                "WHERE term >= %s AND term < %s"
-            )
-            params += [position, phrase, phrase, phrase + "\U0010ffff"]
-    found = {(model, phrase): [] for model in models for phrase in short}
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        for position, phrase, trigram in cursor.fetchall():
-            found[models[position], phrase].append(trigram)
-    return found
-
-
 def _quoted(text):
     return '"' + text.replace('"', '""') + '"'
 
 
-def _part(model, phrase, vocab):
-    """SQLite: the FTS5 query of one phrase: itself, or the OR of the trigrams beginning
-    with it (None: it occurs nowhere)."""
+def _part(model, phrase):
+    """SQLite: (sql, params) of the FTS5 query of one phrase, as an SQL text expression:
+    the phrase quoted, or, for one shorter than a trigram, the OR of the trigrams that
+    begin with it, read from the table's vocabulary within the same statement (`""`,
+    which matches nothing, when none does)."""
     if len(phrase) >= 3:
-        return _quoted(phrase)
-    if (model, phrase) not in vocab:
-        vocab = vocabulary([model], [phrase])
-    trigrams = vocab[model, phrase]
-    return "(" + " OR ".join(map(_quoted, trigrams)) + ")" if trigrams else None
+        return "%s", [_quoted(phrase)]
+    quoted = "'\"' || replace(term, '\"', '\"\"') || '\"'"
+    return (
+        f"(SELECT coalesce('(' || group_concat({quoted}, ' OR ') || ')', '\"\"') "
+        f"FROM {index.vocabulary_table(model)} WHERE term >= %s AND term < %s)",
+        [phrase, phrase + "\U0010ffff"],
+    )
 
 
-def _fts_select(model, terms, vocab):
-    """SQLite: (sql, params) of the ids in one FTS5 table whose text holds every term, or
-    None when one of them occurs nowhere. A term of three or more characters is a phrase;
-    a shorter one, the OR of the trigrams that begin with it (FTS5 merges even a common
-    character's hundred trigrams faster than LIKE reads the texts)."""
-    parts = [_part(model, term, vocab) for term in terms]
-    if None in parts:
-        return None
+def _fts_query(model, phrases, operator):
+    """SQLite: (sql, params) of the FTS5 query joining `phrases` by AND or OR."""
+    parts = [_part(model, phrase) for phrase in phrases]
+    sql = f" || ' {operator} ' || ".join(part_sql for part_sql, _params in parts)
+    return sql, [param for _sql, params in parts for param in params]
+
+
+def _fts_select(model, terms):
+    """SQLite: (sql, params) of the ids in one FTS5 table whose text holds every term (FTS5
+    merges even a common character's hundred trigrams faster than LIKE reads the texts)."""
     fts = index.fts_table(model)
-    return f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [" AND ".join(parts)]
+    query, params = _fts_query(model, terms, "AND")
+    return f"SELECT rowid FROM {fts} WHERE {fts} MATCH ({query})", params
 
 
-def matching(queryset, terms, vocab=None):
+def matching(queryset, terms):
     """`queryset` narrowed to the records whose document holds every term."""
     if not terms:
         return queryset
     model = queryset.model
     if connection.vendor == "sqlite":
-        select = _fts_select(model, terms, vocab or {})
-        return queryset.filter(pk__in=RawSQL(*select)) if select else queryset.none()
+        return queryset.filter(pk__in=RawSQL(*_fts_select(model, terms)))
     # A short term's grams are the whole test; PostgreSQL also estimates its rows from
     # them, where a LIKE beside them would make it expect ten and join by nested loops.
     tests = [holds_grams(model, term) for term in terms]
@@ -197,40 +179,35 @@ def matching(queryset, terms, vocab=None):
     return queryset.filter(*tests)
 
 
-def mentioning(model, phrases, vocab=None):
+def mentioning(model, phrases):
     """The ids of the records of `model` whose document holds any of `phrases`, as a
     queryset to combine (`union`) or to filter by (`pk__in`)."""
     phrases = sorted({fold(p).strip() for p in phrases if p and p.strip()})
     everything = model.objects.order_by().values("pk")
-    if connection.vendor == "sqlite":
-        parts = [part for part in (_part(model, p, vocab or {}) for p in phrases) if part]
-        if not parts:
-            return everything.none()
-        fts = index.fts_table(model)
-        ids = RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [" OR ".join(parts)])
-        return everything.filter(pk__in=ids)
     if not phrases:
         return everything.none()
+    if connection.vendor == "sqlite":
+        fts = index.fts_table(model)
+        query, params = _fts_query(model, phrases, "OR")
+        ids = RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH ({query})", params)
+        return everything.filter(pk__in=ids)
     # One SELECT a phrase: under an OR, PostgreSQL would work out the grams of every
     # record that fails the first phrase, instead of reading them from the index.
     each = [matching(everything, [phrase]) for phrase in phrases]
     return each[0].union(*each[1:]) if len(each) > 1 else each[0]
 
 
-def capped_ids_sql(gate, terms, limit, vocab=None):
+def capped_ids_sql(gate, terms, limit):
     """(sql, params) selecting up to `limit` ids of `gate`'s records holding every term,
     in no order. On SQLite the FTS5 table drives and each match is looked up in the gate
     by its id, so a common word stops at `limit` instead of listing every match."""
     model = gate.model
     if connection.vendor != "sqlite" or not terms:
         return matching(gate, terms).order_by().values("pk")[:limit].query.sql_with_params()
-    select = _fts_select(model, terms, vocab or {})
-    if select is None:
-        return "SELECT NULL WHERE 0", ()
+    sql, params = _fts_select(model, terms)
     fts = index.fts_table(model)
     in_gate = gate.filter(pk=RawSQL(f"{fts}.rowid", [])).order_by().values("pk")
     gate_sql, gate_params = in_gate.query.sql_with_params()
-    sql, params = select
     return f"{sql} AND EXISTS ({gate_sql}) LIMIT %s", (*params, *gate_params, limit)
 
 
@@ -246,7 +223,7 @@ def folds_beyond_ascii(term):
     return any(not char.isascii() and char.upper() != char.lower() for char in term)
 
 
-def newest(gate, terms, start, stop, vocab=None):
+def newest(gate, terms, start, stop):
     """Records `start` to `stop` of `gate` holding every term, newest event first.
 
     The records are read event by event in date order (SQLite: CROSS JOIN keeps the
@@ -273,11 +250,11 @@ def newest(gate, terms, start, stop, vocab=None):
     for term in terms:
         if folds_beyond_ascii(term):
             # LIKE folds ASCII letters only: ask the FTS5 table about this row.
-            part = _part(model, term, vocab or {})
-            if part is None:
-                return gate.none()
-            tests.append(f"r.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s AND rowid = r.id)")
-            params.append(part)
+            part, part_params = _part(model, term)
+            tests.append(
+                f"r.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ({part}) AND rowid = r.id)"
+            )
+            params += part_params
         else:
             tests.append(f"(SELECT doc FROM {fts} WHERE rowid = r.id) LIKE %s ESCAPE '\\'")
             params.append(_like(term))

@@ -166,9 +166,9 @@ def _tagged(model, tag):
     return TaggedItem.objects.filter(tag=tag, content_type=content_type).values("object_id")
 
 
-def about_speaker(model, speaker, vocab=None):
+def about_speaker(model, speaker):
     """The ids of the records about `speaker`: mentioning any spelling, or on their talks."""
-    ids = engine.mentioning(model, spellings(speaker), vocab)
+    ids = engine.mentioning(model, spellings(speaker))
     talks = speaker.talks.all().values("pk")
     records = model.objects.order_by().values("pk")
     kind = model._meta.model_name
@@ -196,21 +196,10 @@ def about_topic(model, tag):
 
 
 class Search:
-    """One search for one viewer: its counts and pages, kind by kind.
-
-    What the database must know of the terms (SQLite's trigram lists for short ones,
-    speakers' spellings and topics' names among them) is read once, here.
-    """
+    """One search for one viewer: its counts and pages, kind by kind."""
 
     def __init__(self, user, criteria):
         self.user, self.criteria = user, criteria
-        phrases = [*criteria.terms]
-        for speaker in self.speakers():
-            phrases += [engine.fold(spelling) for spelling in spellings(speaker)]
-        if criteria.topic is not None:
-            phrases.append(engine.fold(criteria.topic.name))
-        models = [model_of(criteria.kind)] if criteria.kind else searchable_models()
-        self.vocab = engine.vocabulary(models, phrases)
 
     def speakers(self):
         named = {s.pk: s for found in self.criteria.people.values() for s in found}
@@ -233,10 +222,10 @@ class Search:
         if criteria.year:
             queryset = queryset.filter(**{f"{on_event}start_date__year": criteria.year})
         if criteria.speaker is not None:
-            queryset = queryset.filter(pk__in=about_speaker(model, criteria.speaker, self.vocab))
+            queryset = queryset.filter(pk__in=about_speaker(model, criteria.speaker))
         if criteria.topic is not None:
             tag = criteria.topic
-            mentioning = engine.mentioning(model, [tag.name], self.vocab)
+            mentioning = engine.mentioning(model, [tag.name])
             queryset = queryset.filter(pk__in=mentioning.union(about_topic(model, tag)))
         return queryset.order_by(f"-{on_event}start_date", "-pk")
 
@@ -249,7 +238,7 @@ class Search:
         """
         criteria, model = self.criteria, model_of(kind)
         if criteria.plain:
-            return engine.matching(self.gate(kind), criteria.terms, self.vocab)
+            return engine.matching(self.gate(kind), criteria.terms)
         together = {}
         for term in criteria.terms:
             people = tuple(criteria.people.get(term, []))
@@ -257,13 +246,13 @@ class Search:
             together.setdefault((people, topics), []).append(term)
         queryset = self.gate(kind)
         for (people, topics), terms in together.items():
-            named = [about_speaker(model, speaker, self.vocab) for speaker in people]
+            named = [about_speaker(model, speaker) for speaker in people]
             named += [about_topic(model, tag) for tag in topics]
             if named:
-                holding = engine.matching(model.objects.order_by().values("pk"), terms, self.vocab)
+                holding = engine.matching(model.objects.order_by().values("pk"), terms)
                 queryset = queryset.filter(pk__in=holding.union(*named))
             else:
-                queryset = engine.matching(queryset, terms, self.vocab)
+                queryset = engine.matching(queryset, terms)
         return queryset
 
     def counts(self, kinds):
@@ -274,7 +263,7 @@ class Search:
         for kind in kinds:
             if self.criteria.plain:
                 gate = self.gate(kind)
-                sql, found = engine.capped_ids_sql(gate, self.criteria.terms, limit, self.vocab)
+                sql, found = engine.capped_ids_sql(gate, self.criteria.terms, limit)
             else:
                 found_ids = self.results(kind).order_by().values("pk")[:limit]
                 try:
@@ -299,7 +288,7 @@ class Search:
         if count <= count_cap():
             return list(gate.filter(pk__in=self.ids[kind])[start:stop])
         if self.criteria.plain:
-            return list(engine.newest(gate, self.criteria.terms, start, stop, self.vocab))
+            return list(engine.newest(gate, self.criteria.terms, start, stop))
         return list(_with_display(kind, self.results(kind))[start:stop])
 
     def people(self):
