@@ -18,7 +18,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, translation
 from django.utils.text import Truncator
 from django.utils.translation import ngettext_lazy
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
 from markupsafe import Markup
 
 from confjournal.core.markup import plain_text
@@ -71,14 +71,6 @@ def urls():
     return lambda name, argument: _url(name, argument, prefix, urlconf)
 
 
-def environment(**options):
-    """The Jinja2 environment (TEMPLATES in settings): Django's translations and helpers."""
-    options["autoescape"] = True  # as Django's backend sets it: said here for the reader
-    env = Environment(extensions=["jinja2.ext.i18n"], **options)  # noqa: S701 - autoescape above
-    env.install_gettext_callables(translation.gettext, translation.ngettext, newstyle=False)
-    return env
-
-
 # What an event card (and the speaker list) says of each count, marked here for
 # `makemessages`, which does not read the Jinja2 templates' own calls.
 COUNT_WORDS = [
@@ -99,20 +91,60 @@ def shorten(text, length):
     return Truncator(text).chars(length)
 
 
+# The row templates' helpers are filters (`{{ talk.pk|url("talks:detail") }}`,
+# `{{ talk.date|day }}`): Jinja2 calls a filter directly but a function through its
+# context, which for a 778-talk programme cost a quarter of the rows' time. The language
+# and the URL prefix come from the context `render_rows` gives, read once a list.
+
+
+@pass_context
+def _url_filter(context, argument, name):
+    """`reverse(name, args=[argument])`, kept per address, like `url()`."""
+    return _url(name, argument, context["url_prefix"], context["urlconf"])
+
+
+@pass_context
+def _label_filter(context, record, field):
+    return _label(record, field, context["language"])
+
+
+@pass_context
+def _day_filter(context, value):
+    return _day(value, context["language"]) if value else ""
+
+
+FILTERS = {
+    "url": _url_filter,
+    "label": _label_filter,
+    "day": _day_filter,
+    "clock": lambda value: value.strftime("%H:%M"),
+    "iso": lambda value: value.isoformat(),
+    "excerpt": excerpt,
+    "shorten": shorten,
+}
+
+
+def environment(**options):
+    """The Jinja2 environment (TEMPLATES in settings): Django's translations and the
+    rows' filters."""
+    options["autoescape"] = True  # as Django's backend sets it: said here for the reader
+    env = Environment(extensions=["jinja2.ext.i18n"], **options)  # noqa: S701 - autoescape above
+    env.install_gettext_callables(translation.gettext, translation.ngettext, newstyle=False)
+    env.filters.update(FILTERS)
+    return env
+
+
 def render_rows(template_name, **context):
     """The rows of a list by templates/jinja2/`template_name`, as HTML a Django template
     may include as it is."""
     template = engines["jinja2"].get_template(template_name)
     # The language and the URL prefix are thread-local reads: read once for the whole
     # list, not for every link and label of every row (docs/benchmarks.md: event pages).
-    language = translation.get_language()
-    helpers = {
-        "url": urls(),
-        "label": lambda record, field: _label(record, field, language),
-        "day": lambda value: _day(value, language) if value else "",
-        "excerpt": excerpt,
-        "shorten": shorten,
+    shared = {
+        "language": translation.get_language(),
+        "url_prefix": get_script_prefix(),
+        "urlconf": get_urlconf(),
         "counts": COUNT_WORDS,
     }
     # Jinja2 escaped every value (autoescape): the rows are safe to include.
-    return Markup(template.render({**helpers, **context}))  # noqa: S704
+    return Markup(template.render({**shared, **context}))  # noqa: S704
