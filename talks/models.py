@@ -114,6 +114,10 @@ def local_start(day, clock):
     return start + datetime.timedelta(days=1) if clock < DAY_CHANGE else start
 
 
+# A talk's speakers in the order the talk gives them (TalkSpeaker.position).
+SPEAKER_ORDER = ("talk_appearances__position", "talk_appearances__id")
+
+
 class TalkQuerySet(VisibleQuerySet):
     def visibility_q(self, user):
         return event_visible_q(user, "event__")
@@ -127,13 +131,14 @@ class TalkQuerySet(VisibleQuerySet):
         A list per talk (`to_attr`), not a related manager's queryset per talk, which on
         a programme of hundreds of talks cost more than the query.
         """
-        links = TalkSpeaker.objects.select_related("speaker").order_by("position", "id")
-        ordered = Prefetch("talk_speakers", queryset=links, to_attr="speaker_links")
-        return self.prefetch_related(ordered)
+        ordered = Speaker.objects.order_by(*SPEAKER_ORDER)
+        return self.prefetch_related(
+            Prefetch("speakers", queryset=ordered, to_attr="speakers_in_order")
+        )
 
     def list_with_speakers(self):
         """These talks as a list, their speakers read by `attach_speakers()`: for a
-        programme of hundreds, where `with_speakers()` makes two instances a speaker."""
+        programme of hundreds, where `with_speakers()` makes a speaker once per talk."""
         talks = list(self)
         attach_speakers(talks)
         return talks
@@ -273,15 +278,12 @@ class Talk(TopicsMixin, models.Model):
 
     @property
     def speaker_list(self):
-        """The speakers in their order (read once by `attach_speakers()` or
-        `with_speakers()`, else a query)."""
+        """The speakers in their order (read once by `with_speakers()` or
+        `attach_speakers()`, else a query)."""
         speakers = getattr(self, "speakers_in_order", None)
-        if speakers is not None:
-            return speakers
-        links = getattr(self, "speaker_links", None)
-        if links is None:
-            links = self.talk_speakers.select_related("speaker").order_by("position", "id")
-        return [link.speaker for link in links]
+        if speakers is None:
+            speakers = list(self.speakers.order_by(*SPEAKER_ORDER))
+        return speakers
 
     @transaction.atomic
     def set_speakers(self, speakers):
