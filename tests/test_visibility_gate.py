@@ -61,6 +61,10 @@ ALLOWED = {
         "whether any event holds an old slug now, to not redirect; nothing of it is shown"
     ),
     ("talks/models.py", "Speaker.objects.all"): "Speaker.clean: slugs unique over every speaker",
+    ("talks/models.py", "Speaker.objects.order_by"): (
+        "with_speakers: the speakers of talks already read through visible_to, which is what"
+        " makes a speaker visible"
+    ),
     ("talks/models.py", "Tag.objects.annotate"): (
         "visible_topics: counts only tagged items of visible_to records"
     ),
