@@ -512,9 +512,15 @@ class TalkAdmin(
         return super().get_queryset(request).with_speakers()
 
     def get_ordering(self, request):
-        """One event's programme in its running order; otherwise the latest talks first,
-        read backwards from an index (sorting every talk of the journal took 30 ms)."""
-        return [] if on_one_event(request) else ["-date", "-start_time", "-id"]
+        """One event's programme in its running order; otherwise the latest talks first.
+
+        Undated and untimed talks come after the others on both databases. SQLite reads
+        this order backwards from `talk_date_idx` instead of sorting every talk; PostgreSQL
+        sorts (an index for it would be DESC NULLS LAST, which SQLite cannot declare). A
+        session after midnight goes by its clock time here, not after its evening."""
+        if on_one_event(request):
+            return []
+        return [F("date").desc(nulls_last=True), F("start_time").desc(nulls_last=True), "-id"]
 
     @admin.display(description=_("speakers"))
     def speaker_names(self, obj):

@@ -417,22 +417,36 @@ def test_the_talk_list_puts_the_newest_talks_first_and_a_programme_in_running_or
         event=newer, title="Morning keynote", date=newer.start_date, start_time="09:00"
     )
     next_day = TalkFactory(event=newer, title="Second-day talk", date=newer.end_date)
+    untimed = TalkFactory(event=newer, title="Untimed poster talk", date=newer.start_date)
+    undated = TalkFactory(event=newer, title="Undated talk", date=None)
 
     def titles(url):
         html = admin_client.get(url).content.decode()
-        shown = ["Old morning talk", "Evening panel", "Morning keynote", "Second-day talk"]
+        shown = [
+            "Old morning talk",
+            "Evening panel",
+            "Morning keynote",
+            "Second-day talk",
+            "Untimed poster talk",
+            "Undated talk",
+        ]
         return sorted((t for t in shown if t in html), key=html.index)
 
-    # Everything: the latest first, a day's evening before its morning.
+    # Everything: the latest first, a day's evening before its morning; what has no time
+    # or no date after the rest, on either database.
     assert titles("/admin/talks/talk/") == [
         next_day.title,
         evening.title,
         morning.title,
+        untimed.title,
         "Old morning talk",
+        undated.title,
     ]
     # One event: its programme as it ran, day by day, by time.
     assert titles(f"/admin/talks/talk/?event__id__exact={newer.pk}") == [
         morning.title,
         evening.title,
+        untimed.title,
         next_day.title,
+        undated.title,
     ]
