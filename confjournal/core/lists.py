@@ -94,23 +94,30 @@ def shorten(text, length):
 # The row templates' helpers are filters (`{{ talk.pk|url("talks:detail") }}`,
 # `{{ talk.date|day }}`): Jinja2 calls a filter directly but a function through its
 # context, which for a 778-talk programme cost a quarter of the rows' time. The language
-# and the URL prefix come from the context `render_rows` gives, read once a list.
+# and the URL prefix come from the context `render_rows` gives, read once a list (and
+# from the request's thread when a template is rendered some other way).
+
+
+def _language(context):
+    return context.get("language") or translation.get_language()
 
 
 @pass_context
 def _url_filter(context, argument, name):
     """`reverse(name, args=[argument])`, kept per address, like `url()`."""
+    if "url_prefix" not in context:
+        return url(name, argument)
     return _url(name, argument, context["url_prefix"], context["urlconf"])
 
 
 @pass_context
 def _label_filter(context, record, field):
-    return _label(record, field, context["language"])
+    return _label(record, field, _language(context))
 
 
 @pass_context
 def _day_filter(context, value):
-    return _day(value, context["language"]) if value else ""
+    return _day(value, _language(context)) if value else ""
 
 
 FILTERS = {
@@ -147,4 +154,4 @@ def render_rows(template_name, **context):
         "counts": COUNT_WORDS,
     }
     # Jinja2 escaped every value (autoescape): the rows are safe to include.
-    return Markup(template.render({**shared, **context}))  # noqa: S704
+    return Markup(template.render({**context, **shared}))  # noqa: S704
