@@ -89,6 +89,27 @@ def test_search_one_character_finds_every_note_containing_it(client, korean_note
     assert note_ids(client, "봤") == [korean_notes[2].pk]
 
 
+@pytest.mark.parametrize("query", ["뷁", "뷁뷁", "부스 뷁", "뷁 부스에서", '"뷁"', 'a"', '모"'])
+def test_search_a_short_word_nothing_holds_finds_nothing_and_says_so(client, korean_notes, query):
+    # A word of one or two characters that begins no trigram of the index, alone, beside
+    # a word many notes hold, or holding a quotation mark: no results, a normal page.
+    assert note_ids(client, query) == [] == oracle(korean_notes, query)
+    html = client.get("/search/", {"q": query}).content.decode()
+    assert "Nothing found." in html
+
+
+def test_search_by_speaker_with_a_two_character_spelling_nobody_wrote(client, db):
+    # A speaker's other spelling of two characters that no note holds: the speaker's
+    # notes are still found by the other spellings and by their talks.
+    kim = make.SpeakerFactory(name="Kim Sungwoo", slug="kim-sungwoo", aliases="뷁뷁")
+    event = make.EventFactory()
+    talk = make.TalkFactory(event=event, speakers=[kim])
+    attached = make.NoteFactory(event=event, talk=talk, body="회의록", visibility="public")
+    mentioning = make.NoteFactory(event=event, body="Kim Sungwoo spoke", visibility="public")
+    make.NoteFactory(event=event, body="someone else", visibility="public")
+    assert note_ids(client, "", speaker="kim-sungwoo") == sorted([attached.pk, mentioning.pk])
+
+
 def test_search_latin_is_case_insensitive(client, db):
     note = make.NoteFactory(body="The Forward-Forward Algorithm by HINTON", visibility="public")
     make.NoteFactory(body="backprop only", visibility="public")
