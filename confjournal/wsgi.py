@@ -11,5 +11,6 @@ application = get_wsgi_application()
 
 # Django, its apps and their modules are loaded and live as long as the process: frozen,
 # they are no longer rescanned by every full garbage collection, which a big page's
-# thousands of rows set off (the 778-talk event page: p95 153 -> 95 ms in-process).
+# thousands of rows set off (a slow tail on programme pages, docs/benchmarks.md).
+gc.collect()
 gc.freeze()

@@ -209,7 +209,9 @@ class Command(BaseCommand):
             username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
         )
         staff.force_login(user)
-        gc.freeze()  # what confjournal/wsgi.py does once the server has loaded the app
+        # What confjournal/wsgi.py does once the server has loaded the app.
+        gc.collect()
+        gc.freeze()
         rows = []
         # Cold: the anonymous page cache (confjournal/web/pagecache.py) off, every
         # request rendered by its view.

@@ -102,7 +102,9 @@ class Command(BaseCommand):
         owner = get_user_model().objects.filter(is_superuser=False, notes__isnull=False).first()
         visitor, logged_in = Client(), Client()
         logged_in.force_login(owner)
-        gc.freeze()  # what confjournal/wsgi.py does once the server has loaded the app
+        # What confjournal/wsgi.py does once the server has loaded the app.
+        gc.collect()
+        gc.freeze()
         rows = []
         with override_settings(PAGE_CACHE=False, ALLOWED_HOSTS=["testserver"], DEBUG=False):
             for label, query in queries:
