@@ -514,9 +514,8 @@ class TalkAdmin(
     def get_ordering(self, request):
         """One event's programme in its running order; otherwise the latest talks first.
 
-        Undated and untimed talks come after the others on both databases. SQLite reads
-        this order backwards from `talk_date_idx` instead of sorting every talk; PostgreSQL
-        sorts (an index for it would be DESC NULLS LAST, which SQLite cannot declare). A
+        Undated and untimed talks come after the others on both databases, which read
+        this order from an index rather than sort every talk (migration talks 0012). A
         session after midnight goes by its clock time here, not after its evening."""
         if on_one_event(request):
             return []

@@ -2,6 +2,24 @@
 
 from django.db import migrations, models
 
+# The admin talk list's order, latest first with undated talks last: SQLite reads it
+# backwards from talk_date_idx; PostgreSQL only from an index declared in that order, a
+# DESC NULLS LAST that SQLite cannot declare, so it is made here for PostgreSQL alone.
+LATEST_FIRST = (
+    "CREATE INDEX IF NOT EXISTS talk_latest_first_idx ON talks_talk "
+    "(date DESC NULLS LAST, start_time DESC NULLS LAST, id DESC)"
+)
+
+
+def create_latest_first(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(LATEST_FIRST)
+
+
+def drop_latest_first(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS talk_latest_first_idx")
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -14,4 +32,5 @@ class Migration(migrations.Migration):
             model_name="talk",
             index=models.Index(fields=["date", "start_time", "id"], name="talk_date_idx"),
         ),
+        migrations.RunPython(create_latest_first, drop_latest_first),
     ]
