@@ -58,7 +58,9 @@ PUBLIC_PAGES = {
     "/": 9,
     "/events/": 8,
     "/events/?year=2016&kind=conference&country=US&tag=topic": 8,
-    "/events/conf-1/": 9,  # with its photos; every record's tags in one query
+    # With its photos; every record's tags in one query; the versions its talks' part is
+    # kept under (tests/events/test_talk_section.py: 8 once kept).
+    "/events/conf-1/": 10,
     "/talks/": 4,
     "/talks/?tag=topic&year=2016": 4,
     "/papers/": 3,

@@ -54,6 +54,8 @@ from confjournal.core.registry import journal_models
 from confjournal.core.visibility import sees_everything
 
 VERSION_TABLE = "confjournal_journal_version"
+# A version per table, set by the same triggers (`Section`).
+TABLE_VERSIONS = "confjournal_table_version"
 # Besides the journal's own models, public pages read auth's user table (owner names).
 EXTRA_MODELS = ("auth.User",)
 # Of these tables, only these columns are on pages: a log-in (last_login) changes none.
@@ -155,8 +157,19 @@ def bump_sql(vendor):
     return BUMP.format(next=NEXT_VERSION.get(vendor, "version + 1"))
 
 
+def table_bump_sql(vendor, name):
+    """Set the version of the table named by the SQL expression `name` to a new number."""
+    values = f"VALUES ({name}, {NEXT_VERSION[vendor]})"
+    if vendor == "postgresql":
+        return (
+            f"INSERT INTO {TABLE_VERSIONS} (name, version) {values} "
+            "ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version"
+        )
+    return f"INSERT OR REPLACE INTO {TABLE_VERSIONS} (name, version) {values}"
+
+
 def _sqlite_triggers(table):
-    bump = bump_sql("sqlite") + ";"
+    bump = f"{bump_sql('sqlite')}; {table_bump_sql('sqlite', repr(table))};"
     return {
         f"{TRIGGER_PREFIX}{table}_{suffix}": (
             f"CREATE TRIGGER {TRIGGER_PREFIX}{table}_{suffix} AFTER {action} ON {table} "
@@ -172,10 +185,12 @@ def _postgres_trigger(table):
     return f"{TRIGGER_PREFIX}{table}" + ("_cols" if table in WATCHED_COLUMNS else "")
 
 
+PG_TABLE_BUMP = table_bump_sql("postgresql", "TG_TABLE_NAME")
 PG_FUNCTION_SQL = f"""
 CREATE OR REPLACE FUNCTION {PG_FUNCTION}() RETURNS trigger AS $$
 BEGIN
     {bump_sql("postgresql")};
+    {PG_TABLE_BUMP};
     RETURN NULL;
 END
 $$ LANGUAGE plpgsql
@@ -199,7 +214,7 @@ def triggers_are_current(connection=default_connection, tables=None):
             )
         if connection.vendor == "postgresql":
             cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = %s", [PG_FUNCTION])
-            if not any(bump_sql("postgresql") in source for (source,) in cursor.fetchall()):
+            if not any(PG_TABLE_BUMP in source for (source,) in cursor.fetchall()):
                 return False
             cursor.execute(
                 "SELECT c.relname, t.tgname FROM pg_trigger t "
@@ -232,8 +247,10 @@ def install_triggers(connection=default_connection, tables=None):
                     f"CREATE TRIGGER {name} AFTER INSERT OR {_updated(table)} OR DELETE OR "
                     f"TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {PG_FUNCTION}()"
                 )
-        # Pages stored before the triggers were (re)made may be stale.
+        # Pages and sections stored before the triggers were (re)made may be stale.
         cursor.execute(bump_sql(connection.vendor))
+        for table in tables:
+            cursor.execute(table_bump_sql(connection.vendor, "%s"), [table])
 
 
 def uninstall_triggers(connection=default_connection):
@@ -259,7 +276,7 @@ def ensure_triggers(sender=None, using="default", **kwargs):
     tables = journal_tables()
     ensure_installed(
         using,
-        [VERSION_TABLE, *tables],
+        [VERSION_TABLE, TABLE_VERSIONS, *tables],
         lambda connection: triggers_are_current(connection, tables),
         lambda connection: install_triggers(connection, tables),
     )
@@ -459,3 +476,35 @@ def version_cached(name, compute, seconds=CACHE_SECONDS):
         value = compute()
         transaction.on_commit(lambda: set_quietly(caches["default"], key, value, seconds))
     return value
+
+
+class Section:
+    """A part of a page kept in the cache until one of the tables it reads is written.
+
+    `name` says which part, for whom and in which language; `models` are every model
+    whose table the part reads. The key holds those tables' versions (read first, one
+    query), which the journal's triggers set with the journal version: a note written
+    leaves an event's talks cached, a talk written does not. A table without a version
+    (not a journal table) keeps nothing.
+    """
+
+    def __init__(self, name, models):
+        tables = sorted({model._meta.db_table for model in models})
+        with default_connection.cursor() as cursor:
+            marks = ", ".join(["%s"] * len(tables))
+            cursor.execute(
+                f"SELECT name, version FROM {TABLE_VERSIONS} WHERE name IN ({marks})", tables
+            )
+            versions = dict(cursor.fetchall())
+        complete = len(versions) == len(tables)
+        self.key = f"{name}:" + ",".join(str(versions[t]) for t in tables) if complete else None
+
+    def get(self):
+        return None if self.key is None else get_quietly(caches["default"], self.key)
+
+    def keep(self, value, seconds=CACHE_SECONDS):
+        """`value`, stored once the transaction commits (as `version_cached` does)."""
+        if self.key is not None:
+            key = self.key
+            transaction.on_commit(lambda: set_quietly(caches["default"], key, value, seconds))
+        return value

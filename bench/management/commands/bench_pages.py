@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -130,6 +130,10 @@ class Command(BaseCommand):
             ("timeline", page_url("events:timeline")),
             ("timeline, one year", page_url("events:timeline", query=f"?year={year}")),
             (f"event page ({largest.n} talks)", largest.get_absolute_url()),
+            (
+                f"event page ({largest.n} talks), a talk written before each",
+                largest.get_absolute_url(),
+            ),
             ("talk list", page_url("talks:list")),
             ("paper list", page_url("talks:paper_list")),
             ("booth list", page_url("events:booth_list")),
@@ -150,6 +154,15 @@ class Command(BaseCommand):
         daily = {"timeline", "event page", "talk list", "paper list", "booth list", "note list"}
         daily |= {"speaker list", "topic list", "search"}
         owner = [(f"{name}, owner", url) for name, url in public if name.split(" (")[0] in daily]
+        # The event page keeps its talks' part until a talk, speaker, topic or event is
+        # written (confjournal/web/pagecache.py, Section): this row rewrites one of its
+        # talks (a no-op UPDATE, which the triggers count as a write) before each request.
+        talk = largest.talks.order_by("pk").first()
+        self.writes = {
+            f"event page ({largest.n} talks), a talk written before each": (
+                lambda: Talk.objects.filter(pk=talk.pk).update(title=F("title"))
+            )
+        }
         self.owner = largest.owner
         admin = [
             (f"admin {model}", f"/admin/{app}/{model}/")
@@ -219,7 +232,8 @@ class Command(BaseCommand):
             kinds = [("public", visitor, public), ("owner", owner_client, owner)]
             for kind, client, pages in [*kinds, ("admin", staff, admin)]:
                 for name, url in pages:
-                    row = self.time_page(kind, name, url, client, repeat)
+                    write = self.writes.get(name.removesuffix(", owner"))
+                    row = self.time_page(kind, name, url, client, repeat, before=write)
                     rows.append(row)
                     self.stderr.write(f"  {name}: {row['p50_ms']} ms p50, {row['queries']} queries")
                 if kind != "public":
@@ -238,7 +252,10 @@ class Command(BaseCommand):
             pagecache.clear()
             warm_visitor = Client()
             for row, (name, url) in zip(rows[: len(public)], public, strict=True):
-                warm = self.time_page("public", name, url, warm_visitor, repeat, adaptive=False)
+                write = self.writes.get(name)
+                warm = self.time_page(
+                    "public", name, url, warm_visitor, repeat, adaptive=False, before=write
+                )
                 row["warm_p50_ms"] = warm["p50_ms"]
                 row["warm_p95_ms"] = warm["p95_ms"]
                 row["warm_queries"] = warm["queries"]
@@ -251,10 +268,22 @@ class Command(BaseCommand):
             ("BibTeX, unchanged (304)", page_url("talks:papers_bib")),
         ]
 
-    def time_page(self, kind, name, url, client, repeat, adaptive=True, status=200, **headers):
+    def time_page(
+        self, kind, name, url, client, repeat, adaptive=True, status=200, before=None, **headers
+    ):
+        def timed():
+            """One request's milliseconds; `before` runs first, not timed."""
+            if before is not None:
+                before()
+            start = time.perf_counter()
+            client.get(url, **headers)
+            return (time.perf_counter() - start) * 1000
+
         # The first request: templates compiled and the process warm, the page's own
         # data not yet in any cache (there is none) nor, on a fresh run, in the OS's.
         # Its SQL queries are the count of a page too slow to request again.
+        if before is not None:
+            before()
         with CaptureQueriesContext(connection) as queries:
             start = time.perf_counter()
             response = client.get(url, **headers)
@@ -265,27 +294,23 @@ class Command(BaseCommand):
         if not adaptive:
             # The first request filled the cache: decide on the second, a hit (or
             # a page too large to store, which renders again).
-            start = time.perf_counter()
-            client.get(url, **headers)
-            if (time.perf_counter() - start) * 1000 > SLOW_MS:
+            if timed() > SLOW_MS:
                 repeat = min(repeat, 3)
             else:
-                client.get(url, **headers)
+                timed()
         elif first > TOO_SLOW_MS:
             repeat = 0  # the first request is the only sample
         elif first > SLOW_MS:
             repeat = min(repeat, 3)
         else:
             for _ in range(min(2, repeat)):
-                client.get(url, **headers)
-        samples = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            client.get(url, **headers)
-            samples.append((time.perf_counter() - start) * 1000)
+                timed()
+        samples = [timed() for _ in range(repeat)]
         if samples:
             # Counted again once warm: the first request also fills process-wide
             # caches (content types), which later requests do not query again.
+            if before is not None:
+                before()
             with CaptureQueriesContext(connection) as queries:
                 client.get(url, **headers)
             count = len(queries)

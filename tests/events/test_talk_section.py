@@ -1,0 +1,112 @@
+"""An event page's talks are kept in the cache apart from the page: until a talk, speaker,
+topic or event is written, by any means, and for each viewer and language on its own."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+
+from talks.models import Note, Speaker, Talk
+from tests import factories as make
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def view(client, django_capture_on_commit_callbacks):
+    """GET a page as a request runs (autocommit: what it keeps is stored at once)."""
+
+    def get(url, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.get(url, **kwargs)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    return get
+
+
+@pytest.fixture
+def forum():
+    owner = make.UserFactory(username="owner")
+    forum = make.EventFactory(name="AI Forum", slug="forum", owner=owner)
+    forum.tags.add("AI")
+    day = make.EventFactory(
+        name="Closed day", slug="forum-closed", parent=forum, owner=owner, visibility="private"
+    )
+    hinton = make.SpeakerFactory(name="Geoffrey Hinton", slug="hinton")
+    talk = make.TalkFactory(event=forum, title="Forward-Forward", speakers=[hinton])
+    talk.tags.add("deep learning")
+    make.TalkFactory(event=forum, title="Poster walk", attended=False)
+    make.TalkFactory(event=day, title="Closed-door briefing")
+    make.NoteFactory(event=forum, body="첫 노트", visibility="public")
+    ContentType.objects.get_for_model(Note)  # kept by Django after any earlier request
+    return {"owner": owner, "talk": talk, "speaker": hinton}
+
+
+def test_a_kept_section_costs_two_queries_less_and_shows_the_same(
+    view, forum, django_assert_num_queries
+):
+    # The event; its days and counts; the versions the talks are kept under; the talks
+    # and their speakers; the notes; every record's topics; the photos.
+    with django_assert_num_queries(8):
+        first = view("/events/forum/")
+    with django_assert_num_queries(6):
+        again = view("/events/forum/")
+    assert again == first
+    assert "Forward-Forward" in again and "Geoffrey Hinton" in again
+    assert "1 more talk in the programme, not attended" in again
+
+
+def test_a_note_written_leaves_the_talks_kept_and_shows_at_once(
+    view, forum, django_assert_num_queries
+):
+    view("/events/forum/")
+    make.NoteFactory(
+        event=forum["talk"].event, talk=forum["talk"], body="역전파 없이 학습", visibility="public"
+    )
+    with django_assert_num_queries(6):
+        html = view("/events/forum/")
+    assert "역전파 없이 학습" in html and "Forward-Forward" in html
+
+
+def rename_talk(forum):
+    Talk.objects.filter(pk=forum["talk"].pk).update(title="FF")  # no save(), no signal
+
+
+def rename_speaker(forum):
+    Speaker.objects.filter(pk=forum["speaker"].pk).update(name="G. Hinton")
+
+
+def tag_talk(forum):
+    forum["talk"].tags.add("FF 알고리즘")
+
+
+def rename_talk_in_sql(forum):
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE talks_talk SET title = %s WHERE id = %s", ["FF", forum["talk"].pk])
+
+
+@pytest.mark.parametrize(
+    ("write", "now_shown", "gone"),
+    [
+        (rename_talk, ">FF</a>", "Forward-Forward"),
+        (rename_speaker, ">G. Hinton</a>", "Geoffrey Hinton"),
+        (tag_talk, ">FF 알고리즘</a>", None),
+        (rename_talk_in_sql, ">FF</a>", "Forward-Forward"),
+    ],
+)
+def test_a_write_to_what_the_talks_show_shows_on_the_next_view(view, forum, write, now_shown, gone):
+    assert "Forward-Forward" in view("/events/forum/")
+    write(forum)
+    html = view("/events/forum/")
+    assert now_shown in html
+    assert gone is None or gone not in html
+
+
+def test_each_viewer_and_language_has_its_own_talks(view, client, forum):
+    client.force_login(forum["owner"])
+    assert "Closed-door briefing" in view("/events/forum/")
+    client.logout()
+    html = view("/events/forum/")
+    assert "Forward-Forward" in html and "Closed-door briefing" not in html
+    korean = view("/events/forum/", headers={"accept-language": "ko"})
+    assert "발표" in korean and "1 more talk" not in korean
