@@ -125,6 +125,12 @@ def attach_topics(*groups):
             record.topics.append(topic)
 
 
+def taggings_of(model):
+    """The taggings of one kind of record as a part of the page cache's versions
+    (`confjournal.web.pagecache.Section`): a note's topics leave the talks' kept."""
+    return f"{TaggedItem._meta.db_table}:{ContentType.objects.get_for_model(model).pk}"
+
+
 def validate_time_zone(value):
     if value not in zoneinfo.available_timezones():
         raise ValidationError(

@@ -265,7 +265,7 @@ def test_stats_empty_journal_says_what_to_do(client, db):
 
 
 def test_stats_query_count_is_constant(client, stats_page, django_assert_num_queries, db):
-    """The journal version and five GROUP BY queries whatever the size: measured at two sizes."""
+    """The tables' versions and five GROUP BY queries whatever the size: measured at two sizes."""
     owner = make.UserFactory(username="owner")
     speaker = make.SpeakerFactory()
     stats_page()  # content types cached, as in a running server
@@ -288,10 +288,29 @@ def test_stats_query_count_is_constant(client, stats_page, django_assert_num_que
 def test_stats_queries_group_in_the_database(client, stats_page, journal):
     with CaptureQueriesContext(connection) as queries:
         stats_page()
-    version, *counts = [query["sql"] for query in queries.captured_queries]
-    assert version == "SELECT version FROM confjournal_journal_version WHERE id = 1"
+    versions, *counts = [query["sql"] for query in queries.captured_queries]
+    assert versions == "SELECT name, version FROM confjournal_table_version"
     assert len(counts) == 5
     assert all("GROUP BY" in sql for sql in counts)
+
+
+def test_a_note_written_counts_the_notes_again_and_nothing_else(
+    client, stats_page, journal, django_assert_num_queries
+):
+    """Each kind of record's topic counts are kept apart: a new note under a topic in use
+    is counted by a GROUP BY over the notes alone; the rest of the page comes from the cache.
+    (A topic never used before is a new tag, whose name every count shows: all of them
+    are counted again.)"""
+    heading = "Most frequent topics over time"
+    before = body(tables(stats_page().content.decode())[heading])["트랜스포머"]
+    forum = Event.objects.get(slug="saif-2022")
+    make.NoteFactory(event=forum, visibility="public").tags.add("트랜스포머")
+    with CaptureQueriesContext(connection) as queries:
+        html = stats_page().content.decode()
+    versions, notes = [query["sql"] for query in queries.captured_queries]
+    assert "confjournal_table_version" in versions
+    assert "talks_note" in notes and "talks_talk" not in notes
+    assert body(tables(html)[heading])["트랜스포머"] == before + 1
 
 
 def test_stats_cache_forgets_a_record_made_private_at_once(client, stats_page, journal):

@@ -1,5 +1,10 @@
-"""Counts the stats page and the year in review share: topics per year, read for one
-viewer in one query."""
+"""Counts the stats page and the year in review share: topics per year, for one viewer.
+
+Counting them reads every tagging of the journal (250,000 in a large one, a quarter of
+a second), so each kind of record's counts are kept apart (`pagecache.Section`): a note
+written counts the notes again, and the talks, papers, booths and events come from the
+cache.
+"""
 
 import datetime
 
@@ -7,24 +12,53 @@ from django.db import connection
 from django.db.models import Count, F, Value
 
 from confjournal.core.listing import YearOf
-from events.models import Event, Tag
+from confjournal.web.pagecache import Section, viewer_scope
+from events.models import Event, Tag, taggings_of
 from talks.models import TAGGED_MODELS, Paper, Talk
 
 # Where each tagged model keeps the date its year comes from.
 YEAR_OF = {Event: "start_date"}
 
 
-def topics_by_year(user, years=None):
+def topics_by_year(user, years=None, versions=None):
     """{(tag id, name, slug): {year: count}} over every visible tagged record (of the
     years from min(`years`) to max(`years`) only, if given), and {(name, slug): count}
     of papers per topic.
 
-    One query: a GROUP BY per tagged model, joined by UNION ALL; the rows that
-    come back are (model, topic, year) triples, as many as topics times years,
-    never one per record.
+    Given `versions` (`pagecache.table_versions()`), each kind's counts are kept in the
+    cache, and only the kinds written since are counted.
     """
+    span = "all" if years is None else f"{min(years)}-{max(years)}"
+    sections, counted = {}, {}
+    if versions is not None:
+        for model in TAGGED_MODELS:
+            name = f"topic-years:{model._meta.model_name}:{viewer_scope(user)}:{span}"
+            # A record's visibility and year are its own and its event's.
+            tables = [model, Event, taggings_of(model), Tag]
+            sections[model] = section = Section(name, tables, versions)
+            counted[model] = section.get()
+    missing = [model for model in TAGGED_MODELS if counted.get(model) is None]
+    for model, found in _count(missing, user, years).items():
+        counted[model] = sections[model].keep(found) if sections else found
+    usage, papers = {}, {}
+    for model, found in counted.items():
+        for tag_id, (name, slug, per_year) in found.items():
+            totals = usage.setdefault((tag_id, name, slug), {})
+            for year, n in per_year.items():
+                totals[year] = totals.get(year, 0) + n
+            if model is Paper:
+                papers[name, slug] = sum(per_year.values())
+    return usage, papers
+
+
+def _count(models, user, years):
+    """{model: {tag id: (name, slug, {year: count})}} of `models`, in one query: a GROUP BY
+    per model joined by UNION ALL, whose rows are (model, topic, year) triples, as many
+    as topics times years, never one per record."""
+    if not models:
+        return {}
     groups = []
-    for model in TAGGED_MODELS:
+    for model in models:
         records = model.objects.visible_to(user)
         if model is Talk:
             records = records.attended()
@@ -46,18 +80,14 @@ def topics_by_year(user, years=None):
     # Grouped by the topic's id, its name and slug joined to the counts afterwards:
     # grouping on their text cost as much as the counting.
     sql, params = groups[0].union(*groups[1:], all=True).query.sql_with_params()
-    # Django's SQL and the model's table; the values stay parameters.
     columns = "counted.model_name, counted.tag_id, counted.year, counted.n, tag.name, tag.slug"
     joined = f"SELECT {columns} FROM ({sql}) counted JOIN {Tag._meta.db_table} tag"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(f"{joined} ON tag.id = counted.tag_id", params)
-        counted = cursor.fetchall()
-    usage, papers = {}, {}
-    paper = Paper._meta.model_name
-    for model_name, tag_id, year, n, name, slug in counted:
-        key, year = (tag_id, name, slug), int(year)  # PostgreSQL's EXTRACT is a numeric
-        years = usage.setdefault(key, {})
-        years[year] = years.get(year, 0) + n
-        if model_name == paper:
-            papers[key[1:]] = papers.get(key[1:], 0) + n
-    return usage, papers
+        rows = cursor.fetchall()
+    by_name = {model._meta.model_name: model for model in models}
+    counted = {model: {} for model in models}
+    for model_name, tag_id, year, n, name, slug in rows:
+        per_year = counted[by_name[model_name]].setdefault(tag_id, (name, slug, {}))[2]
+        per_year[int(year)] = n  # PostgreSQL's EXTRACT is a numeric
+    return counted

@@ -2,14 +2,14 @@
 
 Every number comes from a GROUP BY over a `visible_to(user)` queryset, so a
 private record never adds to a count the viewer may not see, and the page
-costs the same queries whatever the size of the journal: one read of the
-journal version (the cache key), and five GROUP BYs (one a UNION ALL over the
-five tagged models) unless the cache has the answer. The charts are plain SVG made by templates
-(templates/includes/svg_*.html) from the geometry computed here; each has a
+costs the same queries whatever the size of the journal: one read of the tables'
+versions (the cache keys), and five GROUP BYs (one a UNION ALL over the five tagged
+models) for the parts the cache does not have. The charts are plain SVG made
+by templates (templates/includes/svg_*.html) from the geometry computed here; each has a
 title, a description and the table of its numbers, for screen readers and
 for anyone who wants the figures.
 
-It lives in `talks` because it counts talks, papers and notes, and `events`
+It sits beside `events` and `talks` because it counts both apps' records, and `events`
 never imports `talks`.
 """
 
@@ -21,13 +21,12 @@ from django.db.models.functions import Coalesce, Lower, Trim
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from confjournal.core.listing import YearOf
 from confjournal.stats.counts import topics_by_year
-from confjournal.web.pagecache import version_cached, viewer_scope
+from confjournal.web.pagecache import Section, table_versions, viewer_scope
 from events.models import Event
 from talks.models import Talk
 
@@ -241,38 +240,31 @@ def topic_url(slug):
     return reverse("topics:detail", args=[slug])
 
 
-def journal_stats(user):
-    """The charts of the stats page, for what `user` may see."""
+def event_counts(user):
+    """Events per (year, kind), and the most frequent countries and cities."""
     events = Event.objects.visible_to(user)
-    roots = events.roots()
     # A conference whose days were in two cities counts once in each city, not per day.
     family = Count(Coalesce(F("parent"), F("id")), distinct=True)
-    kind_labels = dict(Event.Kind.choices)
-
-    # Events per year and per kind from one GROUP BY (year, kind).
-    per_year_kind = roots.values("kind", year=YearOf("start_date")).annotate(n=Count("pk"))
-    years, kinds = {}, {}
-    for row in per_year_kind.order_by():
-        years[row["year"]] = years.get(row["year"], 0) + row["n"]
-        kinds[row["kind"]] = kinds.get(row["kind"], 0) + row["n"]
-    per_year = [{"year": year, "n": n} for year, n in sorted(years.items())]
-    by_country = list(
+    per_year_kind = events.roots().values("kind", year=YearOf("start_date")).annotate(n=Count("pk"))
+    by_country = (
         events.exclude(country="")
         .values("country")
         .annotate(n=family)
         .order_by("-n", "country")[:TOP]
     )
     # "Seoul", "seoul " and "SEOUL" are one city, shown as one of its spellings.
-    by_city = list(
+    by_city = (
         events.exclude(city="")
         .values("country", place=Lower(Trim("city")))
         .annotate(n=family, city=Min("city"))  # capitals sort first
         .order_by("-n", "place", "country")[:TOP]
     )
-    by_kind = [
-        {"kind": kind, "n": n} for kind, n in sorted(kinds.items(), key=lambda i: (-i[1], i[0]))
-    ]
-    speakers = list(
+    return list(per_year_kind.order_by()), list(by_country), list(by_city)
+
+
+def speaker_counts(user):
+    """The speakers of the most talks attended."""
+    return list(
         Talk.objects.visible_to(user)
         .attended()
         .filter(speakers__isnull=False)
@@ -280,7 +272,38 @@ def journal_stats(user):
         .annotate(n=Count("pk"))
         .order_by("-n", "speakers__name", "speakers__slug")[:TOP]
     )
-    usage, papers = topics_by_year(user)
+
+
+def journal_stats(user):
+    """The charts of the stats page, for what `user` may see.
+
+    Its counts are kept in the cache in parts, each until a table it reads is written
+    (`pagecache.Section`): the events' counts, the speakers', and the topics' per kind of
+    record (`topics_by_year`). The charts are drawn from them on each request, in the
+    active language.
+    """
+    versions = table_versions()
+    scope = viewer_scope(user)
+    per_year_kind, by_country, by_city = Section(f"stats-events:{scope}", [Event], versions).cached(
+        lambda: event_counts(user)
+    )
+    talk = Talk._meta.get_field("speakers")
+    speakers = Section(
+        f"stats-speakers:{scope}",
+        [Event, Talk, talk.remote_field.through, talk.related_model],
+        versions,
+    ).cached(lambda: speaker_counts(user))
+    usage, papers = topics_by_year(user, versions=versions)
+    kind_labels = dict(Event.Kind.choices)
+
+    years, kinds = {}, {}
+    for row in per_year_kind:
+        years[row["year"]] = years.get(row["year"], 0) + row["n"]
+        kinds[row["kind"]] = kinds.get(row["kind"], 0) + row["n"]
+    per_year = [{"year": year, "n": n} for year, n in sorted(years.items())]
+    by_kind = [
+        {"kind": kind, "n": n} for kind, n in sorted(kinds.items(), key=lambda i: (-i[1], i[0]))
+    ]
     paper_topics = [
         {"tags__name": name, "tags__slug": slug, "n": n}
         for (name, slug), n in sorted(papers.items(), key=lambda i: (-i[1], i[0][0]))[:TOP]
@@ -422,14 +445,9 @@ def topics_chart(usage):
 def stats(request):
     """Events per year, places, kinds, topics, speakers and papers, as charts.
 
-    Counting a journal of 100,000 notes takes a second, so the counts are kept
-    in the cache per viewer and language under the journal version
-    (`confjournal.web.pagecache`): database triggers bump it on every write to the
-    journal's tables, `QuerySet.update()` and raw SQL included, so a change,
+    Counting a journal of 100,000 notes takes a quarter of a second, so the counts are
+    kept in the cache per viewer (`journal_stats`): database triggers set a table's
+    version on every write to it, `QuerySet.update()` and raw SQL included, so a change,
     such as a record made private, shows on the next request.
     """
-    user = request.user
-    context = version_cached(
-        f"stats:{get_language()}:{viewer_scope(user)}", lambda: journal_stats(user)
-    )
-    return render(request, "stats/stats.html", context)
+    return render(request, "stats/stats.html", journal_stats(request.user))

@@ -60,12 +60,16 @@ TABLE_VERSIONS = "confjournal_table_version"
 EXTRA_MODELS = ("auth.User",)
 # Of these tables, only these columns are on pages: a log-in (last_login) changes none.
 WATCHED_COLUMNS = {"auth_user": ("username", "first_name", "last_name")}
+# Tables whose rows also set a version per value of a column: the taggings of each kind of
+# record ("events_taggeditem:7"), so that a note's topic leaves the talks' topics kept.
+VERSION_PARTS = {"events_taggeditem": "content_type_id"}
 # Vary headers the key already accounts for.
 KEYED_VARY = {"cookie", "accept-language"}
 TRIGGER_PREFIX = "cj_jv_"
 # Pages longer than this (uncompressed) go to the large-page cache as they are.
 LARGE_FROM = 1024 * 1024
 PG_FUNCTION = "cj_journal_version_bump"
+PG_PART_FUNCTION = "cj_table_part_version_bump"
 logger = logging.getLogger(__name__)
 
 
@@ -169,14 +173,21 @@ def table_bump_sql(vendor, name):
 
 
 def _sqlite_triggers(table):
-    bump = f"{bump_sql('sqlite')}; {table_bump_sql('sqlite', repr(table))};"
-    return {
-        f"{TRIGGER_PREFIX}{table}_{suffix}": (
-            f"CREATE TRIGGER {TRIGGER_PREFIX}{table}_{suffix} AFTER {action} ON {table} "
-            f"BEGIN {bump} END"
+    column = VERSION_PARTS.get(table)
+    triggers = {}
+    for suffix, action, rows in (
+        ("ai", "INSERT", ["new"]),
+        ("au", _updated(table), ["old", "new"]),
+        ("ad", "DELETE", ["old"]),
+    ):
+        bumps = [bump_sql("sqlite"), table_bump_sql("sqlite", repr(table))]
+        if column:
+            bumps += [table_bump_sql("sqlite", f"'{table}:' || {row}.{column}") for row in rows]
+        name = f"{TRIGGER_PREFIX}{table}_{suffix}"
+        triggers[name] = (
+            f"CREATE TRIGGER {name} AFTER {action} ON {table} BEGIN {'; '.join(bumps)}; END"
         )
-        for suffix, action in (("ai", "INSERT"), ("au", _updated(table)), ("ad", "DELETE"))
-    }
+    return triggers
 
 
 def _postgres_trigger(table):
@@ -191,6 +202,27 @@ CREATE OR REPLACE FUNCTION {PG_FUNCTION}() RETURNS trigger AS $$
 BEGIN
     {bump_sql("postgresql")};
     {PG_TABLE_BUMP};
+    IF TG_OP = 'TRUNCATE' THEN
+        UPDATE {TABLE_VERSIONS} SET version = {NEXT_VERSION["postgresql"]}
+        WHERE name LIKE TG_TABLE_NAME || ':%';
+    END IF;
+    RETURN NULL;
+END
+$$ LANGUAGE plpgsql
+"""
+# Row by row, for VERSION_PARTS: the version of the part each old and new row is in (the
+# column named by the trigger's argument; NEW is NULL on a delete, OLD on an insert).
+PG_PART_BUMP = table_bump_sql("postgresql", "TG_TABLE_NAME || ':' || part")
+PG_PART_FUNCTION_SQL = f"""
+CREATE OR REPLACE FUNCTION {PG_PART_FUNCTION}() RETURNS trigger AS $$
+DECLARE
+    part text;
+BEGIN
+    FOREACH part IN ARRAY ARRAY[to_jsonb(OLD) ->> TG_ARGV[0], to_jsonb(NEW) ->> TG_ARGV[0]] LOOP
+        IF part IS NOT NULL THEN
+            {PG_PART_BUMP};
+        END IF;
+    END LOOP;
     RETURN NULL;
 END
 $$ LANGUAGE plpgsql
@@ -213,15 +245,23 @@ def triggers_are_current(connection=default_connection, tables=None):
                 for name, sql in _sqlite_triggers(table).items()
             )
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = %s", [PG_FUNCTION])
-            if not any(PG_TABLE_BUMP in source for (source,) in cursor.fetchall()):
+            cursor.execute(
+                "SELECT proname, prosrc FROM pg_proc WHERE proname IN (%s, %s)",
+                [PG_FUNCTION, PG_PART_FUNCTION],
+            )
+            functions = dict(cursor.fetchall())
+            if "LIKE TG_TABLE_NAME" not in functions.get(PG_FUNCTION, ""):
+                return False
+            if PG_PART_BUMP not in functions.get(PG_PART_FUNCTION, ""):
                 return False
             cursor.execute(
                 "SELECT c.relname, t.tgname FROM pg_trigger t "
                 "JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal"
             )
             present = set(cursor.fetchall())
-            return all((table, _postgres_trigger(table)) in present for table in tables)
+            wanted = {(table, _postgres_trigger(table)) for table in tables}
+            wanted |= {(t, f"{TRIGGER_PREFIX}{t}_parts") for t in tables if t in VERSION_PARTS}
+            return wanted <= present
     return False
 
 
@@ -239,18 +279,31 @@ def install_triggers(connection=default_connection, tables=None):
                     cursor.execute(sql)
         elif connection.vendor == "postgresql":
             cursor.execute(PG_FUNCTION_SQL)
+            cursor.execute(PG_PART_FUNCTION_SQL)
             for table in tables:
                 name = _postgres_trigger(table)
-                for old in {name, f"{TRIGGER_PREFIX}{table}"}:
+                for old in {name, f"{TRIGGER_PREFIX}{table}", f"{TRIGGER_PREFIX}{table}_parts"}:
                     cursor.execute(f"DROP TRIGGER IF EXISTS {old} ON {table}")
                 cursor.execute(
                     f"CREATE TRIGGER {name} AFTER INSERT OR {_updated(table)} OR DELETE OR "
                     f"TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {PG_FUNCTION}()"
                 )
+                if table in VERSION_PARTS:
+                    cursor.execute(
+                        f"CREATE TRIGGER {TRIGGER_PREFIX}{table}_parts AFTER INSERT OR UPDATE "
+                        f"OR DELETE ON {table} FOR EACH ROW "
+                        f"EXECUTE FUNCTION {PG_PART_FUNCTION}('{VERSION_PARTS[table]}')"
+                    )
         # Pages and sections stored before the triggers were (re)made may be stale.
         cursor.execute(bump_sql(connection.vendor))
         for table in tables:
             cursor.execute(table_bump_sql(connection.vendor, "%s"), [table])
+            if table in VERSION_PARTS:
+                part = f"'{table}:' || {VERSION_PARTS[table]}"
+                cursor.execute(f"SELECT DISTINCT {part} FROM {table}")
+                for (name,) in cursor.fetchall():
+                    cursor.execute(table_bump_sql(connection.vendor, "%s"), [name])
+        cursor.execute(f"UPDATE {TABLE_VERSIONS} SET version = {NEXT_VERSION[connection.vendor]}")
 
 
 def uninstall_triggers(connection=default_connection):
@@ -265,6 +318,7 @@ def uninstall_triggers(connection=default_connection):
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
         elif connection.vendor == "postgresql":
             cursor.execute(f"DROP FUNCTION IF EXISTS {PG_FUNCTION}() CASCADE")
+            cursor.execute(f"DROP FUNCTION IF EXISTS {PG_PART_FUNCTION}() CASCADE")
 
 
 def ensure_triggers(sender=None, using="default", **kwargs):
@@ -478,26 +532,32 @@ def version_cached(name, compute, seconds=CACHE_SECONDS):
     return value
 
 
+def table_versions():
+    """{table: version} of every journal table, in one query."""
+    with default_connection.cursor() as cursor:
+        cursor.execute(f"SELECT name, version FROM {TABLE_VERSIONS}")
+        return dict(cursor.fetchall())
+
+
 class Section:
     """A part of a page kept in the cache until one of the tables it reads is written.
 
-    `name` says which part, for whom and in which language; `models` are every model
-    whose table the part reads. The key holds those tables' versions (read first, one
-    query), which the journal's triggers set with the journal version: a note written
-    leaves an event's talks cached, a talk written does not. A table without a version
-    (not a journal table) keeps nothing.
+    `name` says which part, for whom and in which language; `tables` are every model
+    whose table the part reads, or the name of a part of a table (VERSION_PARTS, such as
+    `events.models.taggings_of(Talk)`); `versions` are `table_versions()`, read once for a
+    page of several parts. The key holds their versions, which the journal's triggers set
+    with the journal version: a note written leaves an event's talks kept, a talk written
+    does not. A table without a version (not a journal table) keeps nothing.
     """
 
-    def __init__(self, name, models):
-        tables = sorted({model._meta.db_table for model in models})
-        with default_connection.cursor() as cursor:
-            marks = ", ".join(["%s"] * len(tables))
-            cursor.execute(
-                f"SELECT name, version FROM {TABLE_VERSIONS} WHERE name IN ({marks})", tables
-            )
-            versions = dict(cursor.fetchall())
-        complete = len(versions) == len(tables)
-        self.key = f"{name}:" + ",".join(str(versions[t]) for t in tables) if complete else None
+    def __init__(self, name, tables, versions=None):
+        versions = table_versions() if versions is None else versions
+        names = sorted({t if isinstance(t, str) else t._meta.db_table for t in tables})
+        # A part of a table without a version holds no row: none was written since the
+        # triggers were installed, which gave every part in the table one.
+        found = [versions.get(n, 0 if n.split(":")[0] in versions else None) for n in names]
+        complete = None not in found
+        self.key = f"{name}:" + ",".join(map(str, found)) if complete else None
 
     def get(self):
         return None if self.key is None else get_quietly(caches["default"], self.key)
@@ -508,3 +568,8 @@ class Section:
             key = self.key
             transaction.on_commit(lambda: set_quietly(caches["default"], key, value, seconds))
         return value
+
+    def cached(self, compute):
+        """The kept value, or `compute()` kept."""
+        value = self.get()
+        return self.keep(compute()) if value is None else value
