@@ -6,7 +6,6 @@ from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.views.generic import DetailView
 from django_countries.fields import Country
@@ -273,7 +272,7 @@ class EventDetailView(DetailView):
                 },
                 self.request,
             )
-            context["talk_section"] = section.keep(mark_safe(html.strip()))  # noqa: S308
+            context["talk_section"] = section.keep({"html": html, "shown": bool(talks)})
         context["photos"] = event.family_records("photos", user).for_display()[:60]
         return context
 

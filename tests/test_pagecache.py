@@ -8,8 +8,8 @@ from django.db import connection
 from django.test import Client
 
 from confjournal.web import pagecache
-from events.models import Event
-from talks.models import Note
+from events.models import Event, taggings_of
+from talks.models import Note, Talk
 from tests import factories as make
 from tests.schema_changes import widened_note_title
 
@@ -279,6 +279,40 @@ def test_version_changes_on_every_kind_of_write(journal):
     assert bumped(lambda: make.UserFactory(username="newcomer"))
     owner = journal["owner"]
     assert bumped(lambda: User.objects.filter(pk=owner.pk).update(first_name="Ada"))
+
+
+def test_table_versions_move_with_their_table_and_taggings_with_their_kind(journal):
+    """What `pagecache.Section` keys on: each table's version moves on a write to it
+    (update, delete, raw SQL), and the taggings' on a write to that kind's taggings."""
+
+    def moved(action):
+        before = pagecache.table_versions()
+        action()
+        after = pagecache.table_versions()
+        return {name for name in after if after[name] != before.get(name)}
+
+    note, talk = journal["note"], journal["talk"]
+    notes, talks = taggings_of(Note), taggings_of(Talk)
+    assert moved(lambda: Note.objects.filter(pk=note.pk).update(title="x")) == {"talks_note"}
+    assert moved(lambda: talk.talk_speakers.all().delete()) == {"talks_talkspeaker"}
+    talk.tags.add("caching")  # a new topic: the tag, then the talk's tagging
+    assert moved(lambda: note.tags.add("caching")) == {"events_taggeditem", notes}
+    assert moved(lambda: note.tags.clear()) == {"events_taggeditem", notes}
+    assert moved(lambda: talk.tags.clear()) == {"events_taggeditem", talks}
+
+    def raw_update():
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE events_event SET name = name")
+
+    assert moved(raw_update) == {"events_event"}
+    if connection.vendor == "postgresql":
+
+        def truncate():  # no row trigger fires: every part of the table moves
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the deferred key checks
+                cursor.execute("TRUNCATE events_taggeditem")
+
+        assert {"events_taggeditem", notes, talks} <= moved(truncate)
 
 
 def test_a_journal_restored_from_a_backup_is_never_served_pages_of_its_lost_future(journal):

@@ -581,8 +581,8 @@ def test_booth_paper_and_note_pages_show_their_photos(client, album):
 
 
 # The event page of an event with photos only: papers, booths and notes it has none of
-# are not queried (its counts say so).
-@pytest.mark.parametrize(("url", "queries"), [("/events/e/", 5), ("/events/e/photos/", 3)])
+# are not queried (its counts say so); its talks are (none), as nothing was kept.
+@pytest.mark.parametrize(("url", "queries"), [("/events/e/", 6), ("/events/e/photos/", 3)])
 def test_photo_pages_cost_the_same_queries_for_more_photos(
     client, django_assert_num_queries, django_capture_on_commit_callbacks, url, queries
 ):
