@@ -9,14 +9,21 @@ request costs: the CPU time the server's worker processes used over all the roun
 people is also divided by the number it lists, so that pretalx's whole speaker list and
 ConfJournal's first page of speakers compare per speaker shown.
 
+ConfJournal keeps an event page's talks in its cache until a talk is written; a pair may
+name an SQL statement to run on ConfJournal's SQLite file (OURS_SQLITE) before each of its
+requests, such as a no-op UPDATE of a talk, which its triggers count as a write (any
+SQLite client may write to the journal), so that the talks are read and drawn each time.
+
     python bench/peer.py OUTPUT.json ROUNDS PEER_URL PEER_MASTER_PID OURS_URL OURS_MASTER_PID
-        < pairs (a line each, tab-separated: name, peer path, our path, and a regex for
-           each side whose distinct matches count the items a page lists, or "-")
+        < pairs (a line each, tab-separated: name, peer path, our path, a regex for each
+           side whose distinct matches count the items a page lists, or "-", and
+           optionally the SQL to run before each of our requests)
 """
 
 import json
 import os
 import re
+import sqlite3
 import statistics
 import sys
 import time
@@ -58,6 +65,12 @@ def fetch(url):
     return time.perf_counter() - began, body.decode("utf-8", "replace")
 
 
+def writer(sql):
+    """A function that runs `sql` on ConfJournal's SQLite file and commits."""
+    connection = sqlite3.connect(os.environ["OURS_SQLITE"], isolation_level=None, timeout=30)
+    return lambda: connection.execute(sql)
+
+
 def main(output, rounds, peer_url, peer_master, ours_url, ours_master):
     servers = {
         "peer": (peer_url, workers(peer_master)),
@@ -65,20 +78,23 @@ def main(output, rounds, peer_url, peer_master, ours_url, ours_master):
     }
     pairs = [line.split("\t") for line in sys.stdin.read().splitlines() if line.strip()]
     rows = []
-    for name, peer_path, our_path, *patterns in pairs:
-        patterns = dict(zip(("peer", "ours"), patterns, strict=True))
+    for name, peer_path, our_path, peer_pattern, our_pattern, *write in pairs:
+        patterns = {"peer": peer_pattern, "ours": our_pattern}
         paths = {"peer": peer_path, "ours": our_path}
+        before = {"ours": writer(write[0])} if write else {}
         for side, (base, _pids) in servers.items():  # every worker has served it once
             for _ in range(4):
+                before.get(side, lambda: None)()
                 fetch(base + paths[side])
         walls = {"peer": [], "ours": []}
         cpu = dict.fromkeys(walls, 0.0)
         items = {}
         for _ in range(rounds):
             for side, (base, pids) in servers.items():
-                before = cpu_seconds(pids)
+                before.get(side, lambda: None)()  # not timed, and not the server's CPU
+                started = cpu_seconds(pids)
                 wall, body = fetch(base + paths[side])
-                cpu[side] += cpu_seconds(pids) - before
+                cpu[side] += cpu_seconds(pids) - started
                 walls[side].append(wall)
                 if patterns[side] != "-":
                     items[side] = len(set(re.findall(patterns[side], body)))

@@ -408,7 +408,10 @@ def render(result):
             "2 sync workers, SQLite, `scripts/pretalx-peer`), the same 300-talk programme "
             "(`tests/data/pretalx-neurips22`) in each, asked in turn "
             f"{peer['rows'][0]['rounds']} times a page by `bench/peer.py`. Wall: the median "
-            "time a client waited; CPU: the server's worker CPU time per request. The "
+            "time a client waited; CPU: the server's worker CPU time per request. ConfJournal "
+            "keeps an event page's talks between requests until a talk is written (pretalx "
+            "draws its schedule each time): the second row writes one of its talks before "
+            "each of ConfJournal's requests, so that it reads and draws them every time. The "
             "speaker lists show different numbers of people (pretalx all of them, "
             "ConfJournal a page of them), so they are compared per speaker shown too.",
             "",
