@@ -21,14 +21,15 @@ from django.db.models.functions import Coalesce, Lower, Trim
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from confjournal.core.listing import YearOf
 from confjournal.stats.counts import topics_by_year
 from confjournal.web.pagecache import Section, table_versions, viewer_scope
-from events.models import Event
-from talks.models import Talk
+from events.models import Event, Tag, taggings_of
+from talks.models import TAGGED_MODELS, Talk
 
 TOP = 10  # rows in a bar chart
 TOP_TOPICS = 8  # rows of the topics-over-time chart
@@ -274,25 +275,26 @@ def speaker_counts(user):
     )
 
 
-def journal_stats(user):
+def speaker_tables():
+    """What the speakers' counts read: the events, talks, and their speakers."""
+    speakers = Talk._meta.get_field("speakers")
+    return [Event, Talk, speakers.remote_field.through, speakers.related_model]
+
+
+def journal_stats(user, versions):
     """The charts of the stats page, for what `user` may see.
 
     Its counts are kept in the cache in parts, each until a table it reads is written
-    (`pagecache.Section`): the events' counts, the speakers', and the topics' per kind of
-    record (`topics_by_year`). The charts are drawn from them on each request, in the
-    active language.
+    (`pagecache.Section`; `versions` are `table_versions()`): the events' counts, the
+    speakers', and the topics' per kind of record (`topics_by_year`).
     """
-    versions = table_versions()
     scope = viewer_scope(user)
     per_year_kind, by_country, by_city = Section(f"stats-events:{scope}", [Event], versions).cached(
         lambda: event_counts(user)
     )
-    talk = Talk._meta.get_field("speakers")
-    speakers = Section(
-        f"stats-speakers:{scope}",
-        [Event, Talk, talk.remote_field.through, talk.related_model],
-        versions,
-    ).cached(lambda: speaker_counts(user))
+    speakers = Section(f"stats-speakers:{scope}", speaker_tables(), versions).cached(
+        lambda: speaker_counts(user)
+    )
     usage, papers = topics_by_year(user, versions=versions)
     kind_labels = dict(Event.Kind.choices)
 
@@ -450,4 +452,10 @@ def stats(request):
     version on every write to it, `QuerySet.update()` and raw SQL included, so a change,
     such as a record made private, shows on the next request.
     """
-    return render(request, "stats/stats.html", journal_stats(request.user))
+    user, versions = request.user, table_versions()
+    # The charts themselves are kept too, in the viewer's language, until any table
+    # their counts read is written; then only the parts written are counted again.
+    tables = [*speaker_tables(), Tag, *TAGGED_MODELS, *map(taggings_of, TAGGED_MODELS)]
+    charts = Section(f"stats:{get_language()}:{viewer_scope(user)}", tables, versions)
+    context = charts.cached(lambda: journal_stats(user, versions))
+    return render(request, "stats/stats.html", context)
