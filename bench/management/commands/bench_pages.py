@@ -379,7 +379,11 @@ def render(result):
         f"pages as a superuser), warm, {result['repeat']} requests each (3 for a page "
         f"slower than {SLOW_MS} ms, 1 for one slower than {TOO_SLOW_MS} ms); *first* is "
         "the first request for the page in the process. **Cold** columns: the page cache "
-        "off, every request rendered by its view. **Cached** columns: the anonymous page "
+        "off, every request rendered by its view; the parts a view keeps until a table they "
+        "read is written (an event page's talks, /stats/'s counts: `pagecache.Section`) "
+        "are kept, and the rows *a talk / note / event written before each* write one "
+        "before each request (not timed), so that those parts are read again. "
+        "**Cached** columns: the anonymous page "
         "cache on (confjournal/web/pagecache.py), x floor against the cold floor; a hit's one "
         "query (the journal version) runs on the cache's own kept-open connection, so the "
         "request's connection counts 0; the admin is never cached.",
