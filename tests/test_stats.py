@@ -298,9 +298,7 @@ def test_a_note_written_counts_the_notes_again_and_nothing_else(
     client, stats_page, journal, django_assert_num_queries
 ):
     """Each kind of record's topic counts are kept apart: a new note under a topic in use
-    is counted by a GROUP BY over the notes alone; the rest of the page comes from the cache.
-    (A topic never used before is a new tag, whose name every count shows: all of them
-    are counted again.)"""
+    is counted by a GROUP BY over the notes alone; the rest of the page comes from the cache."""
     heading = "Most frequent topics over time"
     before = body(tables(stats_page().content.decode())[heading])["트랜스포머"]
     forum = Event.objects.get(slug="saif-2022")
@@ -311,6 +309,20 @@ def test_a_note_written_counts_the_notes_again_and_nothing_else(
     assert "confjournal_table_version" in versions
     assert "talks_note" in notes and "talks_talk" not in notes
     assert body(tables(html)[heading])["트랜스포머"] == before + 1
+
+
+def test_a_new_topic_counts_every_kind_again(client, stats_page, journal):
+    """A topic never used before is a new tag, and every kind's counts carry their
+    topics' names: all of them are counted again, in the one query."""
+    stats_page()
+    make.NoteFactory(event=Event.objects.get(slug="saif-2022"), visibility="public").tags.add(
+        "새 주제"
+    )
+    with CaptureQueriesContext(connection) as queries:
+        html = stats_page().content.decode()
+    _versions, counted = [query["sql"] for query in queries.captured_queries]
+    assert all(table in counted for table in ("talks_note", "talks_talk", "events_booth"))
+    assert "새 주제" in html
 
 
 def test_stats_cache_forgets_a_record_made_private_at_once(client, stats_page, journal):

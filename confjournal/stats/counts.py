@@ -1,9 +1,8 @@
 """Counts the stats page and the year in review share: topics per year, for one viewer.
 
-Counting them reads every tagging of the journal (250,000 in a large one, a quarter of
-a second), so each kind of record's counts are kept apart (`pagecache.Section`): a note
-written counts the notes again, and the talks, papers, booths and events come from the
-cache.
+Counting them reads every tagging of the journal, so each kind of record's counts are
+kept apart (`pagecache.Section`): a note written counts the notes again, and the talks,
+papers, booths and events come from the cache.
 """
 
 import datetime

@@ -447,8 +447,8 @@ def topics_chart(usage):
 def stats(request):
     """Events per year, places, kinds, topics, speakers and papers, as charts.
 
-    Counting a journal of 100,000 notes takes a quarter of a second, so the counts are
-    kept in the cache per viewer (`journal_stats`): database triggers set a table's
+    Counting reads every record of the journal, so the counts are kept in the cache
+    per viewer (`journal_stats`): database triggers set a table's
     version on every write to it, `QuerySet.update()` and raw SQL included, so a change,
     such as a record made private, shows on the next request.
     """

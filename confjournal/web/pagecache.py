@@ -162,14 +162,14 @@ def bump_sql(vendor):
 
 
 def table_bump_sql(vendor, name):
-    """Set the version of the table named by the SQL expression `name` to a new number."""
-    values = f"VALUES ({name}, {NEXT_VERSION[vendor]})"
-    if vendor == "postgresql":
-        return (
-            f"INSERT INTO {TABLE_VERSIONS} (name, version) {values} "
-            "ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version"
-        )
-    return f"INSERT OR REPLACE INTO {TABLE_VERSIONS} (name, version) {values}"
+    """Set the version of the table named by the SQL expression `name` to a new number.
+
+    An upsert, not SQLite's INSERT OR REPLACE: inside a trigger that would take the
+    conflict rule of the statement that fired it (an INSERT OR IGNORE would ignore it)."""
+    return (
+        f"INSERT INTO {TABLE_VERSIONS} (name, version) VALUES ({name}, {NEXT_VERSION[vendor]}) "
+        "ON CONFLICT (name) DO UPDATE SET version = excluded.version"
+    )
 
 
 def _sqlite_triggers(table):
@@ -180,7 +180,7 @@ def _sqlite_triggers(table):
         ("au", _updated(table), ["old", "new"]),
         ("ad", "DELETE", ["old"]),
     ):
-        bumps = [bump_sql("sqlite"), table_bump_sql("sqlite", repr(table))]
+        bumps = [bump_sql("sqlite"), table_bump_sql("sqlite", f"'{table}'")]
         if column:
             bumps += [table_bump_sql("sqlite", f"'{table}:' || {row}.{column}") for row in rows]
         name = f"{TRIGGER_PREFIX}{table}_{suffix}"
@@ -196,37 +196,51 @@ def _postgres_trigger(table):
     return f"{TRIGGER_PREFIX}{table}" + ("_cols" if table in WATCHED_COLUMNS else "")
 
 
-PG_TABLE_BUMP = table_bump_sql("postgresql", "TG_TABLE_NAME")
-PG_FUNCTION_SQL = f"""
-CREATE OR REPLACE FUNCTION {PG_FUNCTION}() RETURNS trigger AS $$
+PG_FUNCTION_BODY = f"""
 BEGIN
     {bump_sql("postgresql")};
-    {PG_TABLE_BUMP};
+    {table_bump_sql("postgresql", "TG_TABLE_NAME")};
     IF TG_OP = 'TRUNCATE' THEN
         UPDATE {TABLE_VERSIONS} SET version = {NEXT_VERSION["postgresql"]}
         WHERE name LIKE TG_TABLE_NAME || ':%';
     END IF;
     RETURN NULL;
 END
-$$ LANGUAGE plpgsql
 """
-# Row by row, for VERSION_PARTS: the version of the part each old and new row is in (the
-# column named by the trigger's argument; NEW is NULL on a delete, OLD on an insert).
-PG_PART_BUMP = table_bump_sql("postgresql", "TG_TABLE_NAME || ':' || part")
-PG_PART_FUNCTION_SQL = f"""
-CREATE OR REPLACE FUNCTION {PG_PART_FUNCTION}() RETURNS trigger AS $$
-DECLARE
-    part text;
+# For VERSION_PARTS, once a statement: the parts its rows were or are in (the column the
+# trigger names), read from the statement's transition table `changed`.
+PG_PART_FUNCTION_BODY = f"""
 BEGIN
-    FOREACH part IN ARRAY ARRAY[to_jsonb(OLD) ->> TG_ARGV[0], to_jsonb(NEW) ->> TG_ARGV[0]] LOOP
-        IF part IS NOT NULL THEN
-            {PG_PART_BUMP};
-        END IF;
-    END LOOP;
+    INSERT INTO {TABLE_VERSIONS} (name, version)
+    SELECT part, {NEXT_VERSION["postgresql"]}
+    FROM (SELECT DISTINCT TG_TABLE_NAME || ':' || (to_jsonb(changed) ->> TG_ARGV[0]) AS part
+          FROM changed) AS parts
+    ON CONFLICT (name) DO UPDATE SET version = excluded.version;
     RETURN NULL;
 END
-$$ LANGUAGE plpgsql
 """
+
+
+def _postgres_function(name, body):
+    return f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $${body}$$ LANGUAGE plpgsql"
+
+
+def _postgres_part_triggers(table):
+    """{name: CREATE TRIGGER} of a table in VERSION_PARTS: a transition table holds the
+    rows of one kind of statement, and an UPDATE's old and new rows need one each."""
+    return {
+        f"{TRIGGER_PREFIX}{table}_{suffix}": (
+            f"CREATE TRIGGER {TRIGGER_PREFIX}{table}_{suffix} AFTER {action} ON {table} "
+            f"REFERENCING {rows} TABLE AS changed FOR EACH STATEMENT "
+            f"EXECUTE FUNCTION {PG_PART_FUNCTION}('{VERSION_PARTS[table]}')"
+        )
+        for suffix, action, rows in (
+            ("parts_inserted", "INSERT", "NEW"),
+            ("parts_deleted", "DELETE", "OLD"),
+            ("parts_updated_from", "UPDATE", "OLD"),
+            ("parts_updated_to", "UPDATE", "NEW"),
+        )
+    }
 
 
 def triggers_are_current(connection=default_connection, tables=None):
@@ -249,10 +263,8 @@ def triggers_are_current(connection=default_connection, tables=None):
                 "SELECT proname, prosrc FROM pg_proc WHERE proname IN (%s, %s)",
                 [PG_FUNCTION, PG_PART_FUNCTION],
             )
-            functions = dict(cursor.fetchall())
-            if "LIKE TG_TABLE_NAME" not in functions.get(PG_FUNCTION, ""):
-                return False
-            if PG_PART_BUMP not in functions.get(PG_PART_FUNCTION, ""):
+            bodies = {PG_FUNCTION: PG_FUNCTION_BODY, PG_PART_FUNCTION: PG_PART_FUNCTION_BODY}
+            if dict(cursor.fetchall()) != bodies:
                 return False
             cursor.execute(
                 "SELECT c.relname, t.tgname FROM pg_trigger t "
@@ -260,7 +272,8 @@ def triggers_are_current(connection=default_connection, tables=None):
             )
             present = set(cursor.fetchall())
             wanted = {(table, _postgres_trigger(table)) for table in tables}
-            wanted |= {(t, f"{TRIGGER_PREFIX}{t}_parts") for t in tables if t in VERSION_PARTS}
+            for table in set(tables) & set(VERSION_PARTS):
+                wanted |= {(table, name) for name in _postgres_part_triggers(table)}
             return wanted <= present
     return False
 
@@ -278,22 +291,19 @@ def install_triggers(connection=default_connection, tables=None):
                     cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
                     cursor.execute(sql)
         elif connection.vendor == "postgresql":
-            cursor.execute(PG_FUNCTION_SQL)
-            cursor.execute(PG_PART_FUNCTION_SQL)
+            cursor.execute(_postgres_function(PG_FUNCTION, PG_FUNCTION_BODY))
+            cursor.execute(_postgres_function(PG_PART_FUNCTION, PG_PART_FUNCTION_BODY))
             for table in tables:
                 name = _postgres_trigger(table)
-                for old in {name, f"{TRIGGER_PREFIX}{table}", f"{TRIGGER_PREFIX}{table}_parts"}:
+                parts = _postgres_part_triggers(table) if table in VERSION_PARTS else {}
+                for old in {name, f"{TRIGGER_PREFIX}{table}", *parts}:
                     cursor.execute(f"DROP TRIGGER IF EXISTS {old} ON {table}")
                 cursor.execute(
                     f"CREATE TRIGGER {name} AFTER INSERT OR {_updated(table)} OR DELETE OR "
                     f"TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {PG_FUNCTION}()"
                 )
-                if table in VERSION_PARTS:
-                    cursor.execute(
-                        f"CREATE TRIGGER {TRIGGER_PREFIX}{table}_parts AFTER INSERT OR UPDATE "
-                        f"OR DELETE ON {table} FOR EACH ROW "
-                        f"EXECUTE FUNCTION {PG_PART_FUNCTION}('{VERSION_PARTS[table]}')"
-                    )
+                for sql in parts.values():
+                    cursor.execute(sql)
         # Pages and sections stored before the triggers were (re)made may be stale.
         cursor.execute(bump_sql(connection.vendor))
         for table in tables:
@@ -539,6 +549,16 @@ def table_versions():
         return dict(cursor.fetchall())
 
 
+def _version(versions, name):
+    """The version of a table, or of a part of one ("events_taggeditem:7"); None for a
+    table without one. A part without a version has no row: none was written since the
+    triggers were installed, which gave every part then in the table a version."""
+    if name in versions:
+        return versions[name]
+    table = name.split(":")[0]
+    return 0 if table != name and table in versions else None
+
+
 class Section:
     """A part of a page kept in the cache until one of the tables it reads is written.
 
@@ -553,11 +573,11 @@ class Section:
     def __init__(self, name, tables, versions=None):
         versions = table_versions() if versions is None else versions
         names = sorted({t if isinstance(t, str) else t._meta.db_table for t in tables})
-        # A part of a table without a version holds no row: none was written since the
-        # triggers were installed, which gave every part in the table one.
-        found = [versions.get(n, 0 if n.split(":")[0] in versions else None) for n in names]
-        complete = None not in found
-        self.key = f"{name}:" + ",".join(map(str, found)) if complete else None
+        found = [_version(versions, table) for table in names]
+        key = ",".join(map(str, found)).encode()
+        self.key = None
+        if None not in found:
+            self.key = f"{name}:{hashlib.sha1(key, usedforsecurity=False).hexdigest()}"
 
     def get(self):
         return None if self.key is None else get_quietly(caches["default"], self.key)

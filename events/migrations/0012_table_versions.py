@@ -15,9 +15,13 @@ CREATE TABLE confjournal_table_version (
 
 
 def drop_triggers(apps, schema_editor):
-    """Unapplying: the version triggers write to this table, so they go before it."""
+    """Unapplying: the version triggers write to this table, so they go before it. The
+    code of 0011's time makes them again on its next migrate; until then nothing bumps
+    the journal version and cached pages may be stale (clear the cache)."""
     journal_version = importlib.import_module("events.migrations.0004_journal_version")
     journal_version.drop_triggers(apps, schema_editor)
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP FUNCTION IF EXISTS cj_table_part_version_bump() CASCADE")
 
 
 class Migration(migrations.Migration):

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
+from events.models import Event, Tag
 from talks.models import Note, Speaker, Talk
 from tests import factories as make
 
@@ -37,9 +38,12 @@ def forum():
     talk.tags.add("deep learning")
     make.TalkFactory(event=forum, title="Poster walk", attended=False)
     make.TalkFactory(event=day, title="Closed-door briefing")
+    open_day = make.EventFactory(name="Open day", slug="forum-open", parent=forum, owner=owner)
+    bengio = make.SpeakerFactory(name="Yoshua Bengio", slug="bengio")
+    panel = make.TalkFactory(event=open_day, title="Open panel", speakers=[hinton, bengio])
     make.NoteFactory(event=forum, body="첫 노트", visibility="public")
     ContentType.objects.get_for_model(Note)  # kept by Django after any earlier request
-    return {"owner": owner, "talk": talk, "speaker": hinton}
+    return {"owner": owner, "talk": talk, "speaker": hinton, "day": open_day, "panel": panel}
 
 
 def test_a_kept_section_costs_two_queries_less_and_shows_the_same(
@@ -81,6 +85,18 @@ def tag_talk(forum):
     forum["talk"].tags.add("FF 알고리즘")
 
 
+def rename_topic(forum):
+    Tag.objects.filter(name="deep learning").update(name="딥러닝")
+
+
+def reorder_speakers(forum):
+    forum["panel"].talk_speakers.filter(speaker=forum["speaker"]).update(position=9)
+
+
+def rename_day(forum):
+    Event.objects.filter(pk=forum["day"].pk).update(name="Second day")
+
+
 def rename_talk_in_sql(forum):
     with connection.cursor() as cursor:
         cursor.execute("UPDATE talks_talk SET title = %s WHERE id = %s", ["FF", forum["talk"].pk])
@@ -92,11 +108,15 @@ def rename_talk_in_sql(forum):
         (rename_talk, ">FF</a>", "Forward-Forward"),
         (rename_speaker, ">G. Hinton</a>", "Geoffrey Hinton"),
         (tag_talk, ">FF 알고리즘</a>", None),
+        (rename_topic, ">딥러닝</a>", ">deep learning</a>"),
+        (reorder_speakers, "Yoshua Bengio</a>, <a", "Geoffrey Hinton</a>, <a"),
+        (rename_day, "Second day</a>", "Open day</a>"),
         (rename_talk_in_sql, ">FF</a>", "Forward-Forward"),
     ],
 )
 def test_a_write_to_what_the_talks_show_shows_on_the_next_view(view, forum, write, now_shown, gone):
-    assert "Forward-Forward" in view("/events/forum/")
+    before = view("/events/forum/")
+    assert now_shown not in before and (gone is None or gone in before)
     write(forum)
     html = view("/events/forum/")
     assert now_shown in html
@@ -110,4 +130,10 @@ def test_each_viewer_and_language_has_its_own_talks(view, client, forum):
     html = view("/events/forum/")
     assert "Forward-Forward" in html and "Closed-door briefing" not in html
     korean = view("/events/forum/", headers={"accept-language": "ko"})
-    assert "발표" in korean and "1 more talk" not in korean
+    assert "참석하지 않은 프로그램 발표 1개 더 보기" in korean and "1 more talk" not in korean
+
+
+def test_a_day_made_private_takes_its_talks_away_at_once(view, forum):
+    assert "Open panel" in view("/events/forum/")
+    Event.objects.filter(pk=forum["day"].pk).update(visibility="private")
+    assert "Open panel" not in view("/events/forum/")
