@@ -7,12 +7,13 @@ papers, booths and events come from the cache.
 
 import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Count, F, Value
 
 from confjournal.core.listing import YearOf
 from confjournal.web.pagecache import Section, viewer_scope
-from events.models import Event, Tag, taggings_of
+from events.models import Event, Tag, TaggedItem, taggings_of
 from talks.models import TAGGED_MODELS, Paper, Talk
 
 # Where each tagged model keeps the date its year comes from.
@@ -51,9 +52,9 @@ def topics_by_year(user, years=None, versions=None):
 
 
 def _count(models, user, years):
-    """{model: {tag id: (name, slug, {year: count})}} of `models`, in one query: a GROUP BY
-    per model joined by UNION ALL, whose rows are (model, topic, year) triples, as many
-    as topics times years, never one per record."""
+    """{model: {tag id: (name, slug, {year: count})}} of `models`, in one query: GROUP BYs
+    joined by UNION ALL, whose rows are (model, topic, year) triples, as many as topics
+    times years, never one per record."""
     if not models:
         return {}
     groups = []
@@ -62,20 +63,24 @@ def _count(models, user, years):
         if model is Talk:
             records = records.attended()
         date = YEAR_OF.get(model, "event__start_date")
-        if years is not None:
-            # A range of dates, which an index can serve, not the year of every row.
-            first, last = datetime.date(min(years), 1, 1), datetime.date(max(years), 12, 31)
-            records = records.filter(**{f"{date}__range": (first, last)})
-        groups.append(
-            records.filter(tags__isnull=False)
-            .values(
-                model_name=Value(model._meta.model_name),
-                tag_id=F("tags__id"),
-                year=YearOf(date),
+        name = Value(model._meta.model_name)
+        if years is None:
+            # Every tagging of the kind, with its record's year.
+            grouped = records.filter(tags__isnull=False).values(
+                model_name=name, tag_id=F("tags__id"), year=YearOf(date)
             )
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
+            groups.append(grouped.annotate(n=Count("pk")).order_by())
+            continue
+        # A year at a time, the taggings of its records, found from its events by date
+        # (an index) rather than by reading every tagging of the kind.
+        kind = ContentType.objects.get_for_model(model)
+        for year in range(min(years), max(years) + 1):
+            span = (datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+            in_year = records.filter(**{f"{date}__range": span}).values("pk")
+            grouped = TaggedItem.objects.filter(content_type=kind, object_id__in=in_year).values(
+                "tag_id", model_name=name, year=Value(year)
+            )
+            groups.append(grouped.annotate(n=Count("pk")).order_by())
     # Grouped by the topic's id, its name and slug joined to the counts afterwards:
     # grouping on their text cost as much as the counting.
     sql, params = groups[0].union(*groups[1:], all=True).query.sql_with_params()

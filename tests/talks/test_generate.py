@@ -73,6 +73,7 @@ def test_bench_pages_measures_every_page_kind(tmp_path):
     # Its talks' part kept, and read again after a talk is written before each request.
     written = rows[f"{kept['page']}, a talk written before each"]
     assert written["queries"] == kept["queries"] + 2
+    assert any(name.startswith("year in review (") for name in rows)
     # /stats/ from its kept counts, the notes counted again, or everything.
     assert rows["stats"]["queries"] == 1
     assert rows["stats, a note written before each"]["queries"] == 2

@@ -147,6 +147,7 @@ class Command(BaseCommand):
             ("feed of notes", page_url("syndication:note_feed")),
             ("feed of events", page_url("syndication:event_feed")),
             ("calendar", page_url("events:calendar")),
+            (f"year in review ({year})", page_url("years:detail", year)),
             ("stats", page_url("stats:overview")),
             ("stats, a note written before each", page_url("stats:overview")),
             ("stats, an event written before each", page_url("stats:overview")),
