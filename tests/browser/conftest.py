@@ -114,11 +114,17 @@ def site_server(tmp_path_factory):
         require_or_skip("gunicorn is not installed in the virtualenv")
     folder = tmp_path_factory.mktemp("live")
     port = free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "DEBUG", "DJANGO_SETTINGS_MODULE", "BIND"}
+    # The shell's own deployment settings (a database, hosts, the page cache) are not the
+    # live server's: it serves its own journal on 127.0.0.1.
+    shells = {
+        "DATABASE_URL",
+        "DEBUG",
+        "DJANGO_SETTINGS_MODULE",
+        "BIND",
+        "ALLOWED_HOSTS",
+        "PAGE_CACHE",
     }
+    env = {key: value for key, value in os.environ.items() if key not in shells}
     env.update(
         DJANGO_SETTINGS_MODULE="confjournal.settings",
         SECRET_KEY=secrets.token_urlsafe(40),
