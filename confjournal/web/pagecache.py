@@ -28,6 +28,10 @@ kept open for it (see `request_version`). The version is read before the view
 runs, so a page stored under version v shows the journal as of v or later,
 never older.
 
+The same triggers set a version per table too (and per kind of record for the taggings,
+VERSION_PARTS), which `Section` keys a part of a page on: an event page's talks stay kept
+while only notes are written. Sections and `version_cached` serve logged-in users as well.
+
 Two middlewares, like Django's own cache: `StorePageMiddleware` sits above
 SessionMiddleware so it sees the final response (cookies, Vary);
 `FetchPageMiddleware` sits below AuthenticationMiddleware so it runs once the
