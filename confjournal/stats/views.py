@@ -29,7 +29,7 @@ from confjournal.core.listing import YearOf
 from confjournal.stats.counts import topics_by_year
 from confjournal.web.pagecache import Section, table_versions, viewer_scope
 from events.models import Event, Tag, taggings_of
-from talks.models import TAGGED_MODELS, Talk
+from talks.models import TAGGED_MODELS, Speaker, Talk, TalkSpeaker
 
 TOP = 10  # rows in a bar chart
 TOP_TOPICS = 8  # rows of the topics-over-time chart
@@ -275,10 +275,8 @@ def speaker_counts(user):
     )
 
 
-def speaker_tables():
-    """What the speakers' counts read: the events, talks, and their speakers."""
-    speakers = Talk._meta.get_field("speakers")
-    return [Event, Talk, speakers.remote_field.through, speakers.related_model]
+# What the speakers' counts read: the events, talks, and their speakers.
+SPEAKER_TABLES = [Event, Talk, TalkSpeaker, Speaker]
 
 
 def journal_stats(user, versions):
@@ -292,7 +290,7 @@ def journal_stats(user, versions):
     per_year_kind, by_country, by_city = Section(f"stats-events:{scope}", [Event], versions).cached(
         lambda: event_counts(user)
     )
-    speakers = Section(f"stats-speakers:{scope}", speaker_tables(), versions).cached(
+    speakers = Section(f"stats-speakers:{scope}", SPEAKER_TABLES, versions).cached(
         lambda: speaker_counts(user)
     )
     usage, papers = topics_by_year(user, versions=versions)
@@ -455,7 +453,7 @@ def stats(request):
     user, versions = request.user, table_versions()
     # The charts themselves are kept too, in the viewer's language, until any table
     # their counts read is written; then only the parts written are counted again.
-    tables = [*speaker_tables(), Tag, *TAGGED_MODELS, *map(taggings_of, TAGGED_MODELS)]
+    tables = [*SPEAKER_TABLES, Tag, *TAGGED_MODELS, *map(taggings_of, TAGGED_MODELS)]
     charts = Section(f"stats:{get_language()}:{viewer_scope(user)}", tables, versions)
     context = charts.cached(lambda: journal_stats(user, versions))
     return render(request, "stats/stats.html", context)

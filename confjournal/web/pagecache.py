@@ -310,13 +310,14 @@ def install_triggers(connection=default_connection, tables=None):
                     cursor.execute(sql)
         # Pages and sections stored before the triggers were (re)made may be stale.
         cursor.execute(bump_sql(connection.vendor))
+        # A row for every table and every part now in one, then a new version for all.
+        ensure = f"INSERT INTO {TABLE_VERSIONS} (name, version) {{}} ON CONFLICT (name) DO NOTHING"
         for table in tables:
-            cursor.execute(table_bump_sql(connection.vendor, "%s"), [table])
+            cursor.execute(ensure.format("VALUES (%s, 0)"), [table])
             if table in VERSION_PARTS:
+                # "WHERE true": SQLite's parser needs it between a SELECT and ON CONFLICT.
                 part = f"'{table}:' || {VERSION_PARTS[table]}"
-                cursor.execute(f"SELECT DISTINCT {part} FROM {table}")
-                for (name,) in cursor.fetchall():
-                    cursor.execute(table_bump_sql(connection.vendor, "%s"), [name])
+                cursor.execute(ensure.format(f"SELECT DISTINCT {part}, 0 FROM {table} WHERE true"))
         cursor.execute(f"UPDATE {TABLE_VERSIONS} SET version = {NEXT_VERSION[connection.vendor]}")
 
 
@@ -525,6 +526,13 @@ def viewer_scope(user):
     return "public"
 
 
+def _keep(key, value, seconds):
+    """`value`, stored under `key` once the transaction commits (None: not stored)."""
+    if key is not None:
+        transaction.on_commit(lambda: set_quietly(caches["default"], key, value, seconds))
+    return value
+
+
 def version_cached(name, compute, seconds=CACHE_SECONDS):
     """`compute()`, kept in the cache under `name` and the journal version.
 
@@ -540,10 +548,7 @@ def version_cached(name, compute, seconds=CACHE_SECONDS):
         return compute()
     key = f"{name}:{version}"
     value = get_quietly(caches["default"], key)
-    if value is None:
-        value = compute()
-        transaction.on_commit(lambda: set_quietly(caches["default"], key, value, seconds))
-    return value
+    return _keep(key, compute(), seconds) if value is None else value
 
 
 def table_versions():
@@ -588,10 +593,7 @@ class Section:
 
     def keep(self, value, seconds=CACHE_SECONDS):
         """`value`, stored once the transaction commits (as `version_cached` does)."""
-        if self.key is not None:
-            key = self.key
-            transaction.on_commit(lambda: set_quietly(caches["default"], key, value, seconds))
-        return value
+        return _keep(self.key, value, seconds)
 
     def cached(self, compute):
         """The kept value, or `compute()` kept."""
