@@ -151,10 +151,10 @@ def test_a_named_topic_and_speaker_cost_the_same_queries_signed_in(
         )
         make.PaperFactory(event=event, talk=talk, title=f"Paper {i}").tags.add(diffusion["tag"])
     client.get("/search/", {"q": "diffusion ho"})  # content types, cached from then on
-    # Session, user; the speakers and the topics the words name, and whether the viewer
-    # sees those topics; the counts; where the speakers were heard; then the notes, the
-    # talks and their speakers, the papers shown.
-    with django_assert_num_queries(2 + 9):
+    # Session, user; the speakers and the topics the words name; whether the viewer
+    # sees those topics; the counts; where the speakers were heard; then the notes, the talks and
+    # their speakers, the papers shown.
+    with django_assert_num_queries(2 + 8):
         response = client.get("/search/", {"q": "diffusion ho"})
     html = response.content.decode()
     assert "Jonathan Ho" in section(html, "People")

@@ -83,11 +83,11 @@ ALLOWED = {
     ("confjournal/topics/views.py", "get_object_or_404(Tag"): (
         "the topic page: a 404 unless topic_usage(user) counts a visible_to record under it"
     ),
+    ("confjournal/search/results.py", "Tag.objects.filter"): (
+        "named: candidate names, kept only when listed_topics(user) has them"
+    ),
     ("confjournal/topics/views.py", "Tag.objects.filter"): (
         "the topic list: only the ids listed_topics(user) gave, kept under the journal version"
-    ),
-    ("confjournal/search/results.py", "Tag.objects.filter"): (
-        "named_topics: candidate names, kept only when listed_topics(user) has them"
     ),
 }
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.utils.html import format_html, format_html_join
 
 from confjournal.core.markup import plain_text
@@ -102,60 +102,91 @@ def spellings(speaker):
     return [speaker.name, *speaker.alias_list]
 
 
-def named_people(user, terms):
-    """{term: speakers} for the terms of 2+ characters found in a speaker's spellings.
-
-    When some speakers hold every such term (`Kyunghyun Cho`), they are the person
-    meant, for every term; otherwise each term names the speakers that hold it, unless
-    it fits too many to mean anyone.
-    """
-    long_terms = [term for term in terms if len(term) >= 2]
-    if not long_terms:
-        return {}
-    query = narrowed(long_terms, "name__icontains", "aliases__icontains")
-    speakers = Speaker.objects.visible_to(user).filter(query).order_by("name", "pk")
-    candidates = list(speakers)
-    holders = {
-        term: [s for s in candidates if any(term in engine.fold(x) for x in spellings(s))]
-        for term in long_terms
-    }
-    everywhere = [s for s in candidates if all(s in holders[term] for term in long_terms)]
-    if everywhere:
-        return dict.fromkeys(long_terms, everywhere[:PEOPLE_LIMIT])
-    return {term: found for term, found in holders.items() if 0 < len(found) <= PEOPLE_LIMIT}
-
-
 def topic_names(tag):
     return [tag.name, *tag.alias_list]
 
 
-def named_topics(user, terms, query):
-    """{term: topics} for the terms that are a topic's name or other name. A query that
-    is one whole name (`Bayesian deep learning`) names that topic for all its terms."""
+def _spaced(name):
+    return " ".join(engine.fold(name).split())
+
+
+def named(user, terms, query):
+    """({term: speakers}, {term: topics}): what the query names, read in one query
+    (and one more, when a topic is named, for whether the viewer sees it).
+
+    A term of 2+ characters names the speakers whose spellings hold it: when some
+    speakers hold every such term (`Kyunghyun Cho`), they are the person meant, for
+    every term; otherwise each term names the speakers that hold it, unless it fits too
+    many to mean anyone. A term names the topics it is a whole name of; a query that is
+    one whole name (`Bayesian deep learning`) names that topic for all its terms. Only
+    speakers and topics the viewer may see are named.
+    """
     if not terms:
-        return {}
-    phrase = " ".join(engine.fold(query).split())
-    names = {*terms, phrase}
-    # Narrowed by each word: a stored name or alias may space them otherwise (two spaces,
-    # a no-break space), which the comparison below folds.
-    words = {word for name in names for word in name.split()}
-    candidates = narrowed(words, "name__icontains", "aliases__icontains")
-    holding = {}
-    for tag in Tag.objects.filter(candidates).order_by("name"):
-        folded = {" ".join(engine.fold(name).split()) for name in topic_names(tag)}
-        found = terms if phrase in folded else [term for term in terms if term in folded]
-        if found:
-            holding[tag] = found
-    # Only topics on a record the viewer may see: asked only when some name matched.
-    listed = set()
-    if holding:
-        ids = [tag.pk for tag in holding]
-        listed = set(listed_topics(user).filter(pk__in=ids).values_list("pk", flat=True))
+        return {}, {}
+    long_terms = [term for term in terms if len(term) >= 2]
+    phrase = _spaced(query)
+    columns = ("pk", "slug", "name", "aliases")
+    # Topics are read by name, then kept only when the viewer sees them (`_topics`).
+    tags = Tag.objects.filter(_may_be_named(terms, phrase)).order_by()
+    names = tags.values_list(Value("topic"), *columns)
+    if long_terms:
+        speakers = Speaker.objects.visible_to(user).filter(
+            narrowed(long_terms, "name__icontains", "aliases__icontains")
+        )
+        names = names.union(speakers.order_by().values_list(Value("speaker"), *columns), all=True)
+    candidates = {"speaker": [], "topic": []}
+    for kind, pk, slug, name, aliases in names:
+        model = Speaker if kind == "speaker" else Tag
+        candidates[kind].append(model(pk=pk, slug=slug, name=name, aliases=aliases))
+    return (
+        _people(candidates["speaker"], long_terms),
+        _topics(user, candidates["topic"], terms, phrase),
+    )
+
+
+def _may_be_named(terms, phrase):
+    """The topics that may have one of `terms`, or `phrase`, as a name, to compare folded
+    in `_topics`: a one-word name is the word, ignoring ASCII case; a longer one, or
+    another name, holds each of its words (a stored name may space them otherwise: two
+    spaces, a no-break space)."""
+    if any(engine.folds_beyond_ascii(name) for name in [*terms, phrase]):
+        return Q()
+    query = Q()
+    for name in {*terms, phrase}:
+        words = name.split()
+        if len(words) == 1:
+            query |= Q(name__iexact=name)
+        else:
+            query |= Q(*[Q(name__icontains=word) for word in words])
+        query |= Q(*[Q(aliases__icontains=word) for word in words])
+    return query
+
+
+def _people(candidates, terms):
+    candidates.sort(key=lambda speaker: (speaker.name, speaker.pk))
+    holders = {
+        term: [s for s in candidates if any(term in engine.fold(x) for x in spellings(s))]
+        for term in terms
+    }
+    everywhere = [s for s in candidates if all(s in holders[term] for term in terms)]
+    if everywhere:
+        return dict.fromkeys(terms, everywhere[:PEOPLE_LIMIT])
+    return {term: found for term, found in holders.items() if 0 < len(found) <= PEOPLE_LIMIT}
+
+
+def _topics(user, candidates, terms, phrase):
     named = {}
-    for tag, found in holding.items():
-        for term in found if tag.pk in listed else []:
+    for tag in sorted(candidates, key=lambda tag: tag.name):
+        folded = {_spaced(name) for name in topic_names(tag)}
+        for term in terms if phrase in folded else [t for t in terms if t in folded]:
             named.setdefault(term, []).append(tag)
-    return named
+    if not named:
+        return {}
+    # Only topics on a record the viewer may see: asked only when some name matched.
+    ids = {tag.pk for found in named.values() for tag in found}
+    listed = set(listed_topics(user).filter(pk__in=ids).values_list("pk", flat=True))
+    named = {term: [tag for tag in found if tag.pk in listed] for term, found in named.items()}
+    return {term: found for term, found in named.items() if found}
 
 
 # --------------------------------------------------------------------------- queries

@@ -49,12 +49,13 @@ def search(request):
     if form.errors:
         return render(request, "search/search.html", context, status=400)
     terms = engine.parse_terms(query)
+    people, topics = found.named(user, terms, query)
     criteria = found.Criteria(
         terms=terms,
         year=form.cleaned_data["year"],
         kind=form.cleaned_data["type"],
-        people=found.named_people(user, terms),
-        topics=found.named_topics(user, terms, query),
+        people=people,
+        topics=topics,
         **filters,
     )
     context["criteria"] = criteria

@@ -32,8 +32,7 @@ from confjournal.search.results import (
     Criteria,
     Search,
     count_cap,
-    named_people,
-    named_topics,
+    named,
 )
 from events.models import Tag
 from talks.models import Note, Speaker
@@ -110,11 +109,8 @@ class Command(BaseCommand):
             for label, query in queries:
                 terms = engine.parse_terms(query)
                 anonymous = AnonymousUser()
-                criteria = Criteria(
-                    terms=terms,
-                    people=named_people(anonymous, terms),
-                    topics=named_topics(anonymous, terms, query),
-                )
+                people, topics = named(anonymous, terms, query)
+                criteria = Criteria(terms=terms, people=people, topics=topics)
                 count = Search(anonymous, criteria).counts(["note"])["note"]
                 naive = naive_notes(terms).order_by().values("pk")[: count_cap() + 1].count()
                 # A name finds the notes about the person or topic too: at least as many.
