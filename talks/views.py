@@ -1,9 +1,13 @@
+import hashlib
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 from django.views.generic import DetailView
 
 from confjournal.core.listing import (
@@ -16,6 +20,7 @@ from confjournal.core.listing import (
 )
 from confjournal.core.tagging import prefetch_topics
 from confjournal.web.conditional import journal_conditional
+from confjournal.web.pagecache import Section, viewer_scope
 from events.models import Event, Photo, attach_topics
 from talks import bibtex, recap
 from talks.forms import PaperFilterForm, TalkFilterForm
@@ -24,6 +29,7 @@ from talks.models import (
     Paper,
     Speaker,
     Talk,
+    TalkSpeaker,
     visible_topics,
 )
 
@@ -134,6 +140,10 @@ class NoteDetailView(DetailView):
         return Note.objects.visible_to(user).for_display().prefetch_related(visible_photos(user))
 
 
+# What the speaker list reads: who spoke at which talks, at which events.
+SPEAKER_LIST_TABLES = [Speaker, TalkSpeaker, Talk, Event]
+
+
 class SpeakerListView(FilteredListView):
     template_name = "talks/speaker_list.html"
     context_object_name = "speakers"
@@ -155,6 +165,27 @@ class SpeakerListView(FilteredListView):
             .with_talk_counts(user)
             .order_by("name", "id")
         )
+
+    def get_context_data(self, **kwargs):
+        # The list and its page links are kept until a speaker, talk or event is written:
+        # counting a page's talks through the gate is most of the page's time.
+        request = self.request
+        asked = hashlib.sha1(request.GET.urlencode().encode(), usedforsecurity=False)
+        section = Section(
+            f"speaker-list:{viewer_scope(request.user)}:{get_language()}:"
+            f"{get_script_prefix()}:{asked.hexdigest()}",
+            SPEAKER_LIST_TABLES,
+        )
+        kept = None if self.page_error else section.get()
+        if kept is not None:
+            self.paginate_by = None  # the kept list has its page links: nothing is read
+            context = super().get_context_data(object_list=self.object_list.none(), **kwargs)
+            context["speaker_list"] = kept
+            return context
+        context = super().get_context_data(**kwargs)
+        html = render_to_string("talks/speaker_list_body.html", context, request)
+        context["speaker_list"] = html if self.page_error else section.keep(html)
+        return context
 
 
 class SpeakerDetailView(DetailView):
