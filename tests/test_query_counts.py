@@ -73,7 +73,9 @@ PUBLIC_PAGES = {
     # count; the version again, the page's usage counts (both kept under the version:
     # tests/test_bounded_pages.py).
     "/topics/": 6,
-    "/topics/topic/": 10,  # the tag, the version and its usage count (kept under it), the lists
+    # The tag, the versions its usage count and lists are kept under, the count, the lists
+    # (tests/test_topic_page.py: 2 once kept).
+    "/topics/topic/": 10,
     "/search/?q=talk": 4,
     # Its events and days, counts, speakers, topics, rated talks and their speakers,
     # photos, highlights, the years, the rows' topics.

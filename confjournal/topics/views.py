@@ -6,9 +6,12 @@ read both apps' records; everything goes through `visible_to`.
 
 import hashlib
 
+from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
+from django.utils.translation import get_language, gettext_lazy
 from django.views.generic import DetailView
 
 from confjournal.core.listing import (
@@ -16,9 +19,24 @@ from confjournal.core.listing import (
     NoFilterForm,
     first,
 )
-from confjournal.web.pagecache import version_cached, viewer_scope
-from events.models import Booth, Event, Tag, attach_topics
-from talks.models import Note, Paper, Talk, listed_topics, topic_usage
+from confjournal.web.pagecache import Section, table_versions, version_cached, viewer_scope
+from events.models import Booth, Event, Tag, TaggedItem, attach_topics
+from talks.models import Note, Paper, Speaker, Talk, TalkSpeaker, listed_topics, topic_usage
+
+# What a topic's lists read: every kind of record and its event, the talks' speakers,
+# the notes' authors, and every record's topics.
+TOPIC_RECORD_TABLES = [
+    Event,
+    Talk,
+    TalkSpeaker,
+    Speaker,
+    Paper,
+    Booth,
+    Note,
+    get_user_model(),
+    TaggedItem,
+    Tag,
+]
 
 
 class TopicListView(FilteredListView):
@@ -69,11 +87,12 @@ class TopicDetailView(DetailView):
 
     def get_object(self, queryset=None):
         # A topic is shown when the viewer sees a record under it: its count is that test,
-        # kept like the topic list's (building its query over five kinds took ~4 ms).
+        # kept with the lists (building its query over five kinds took ~4 ms).
         user, topic = self.request.user, get_object_or_404(Tag, slug=self.kwargs["slug"])
-        usage = version_cached(
-            f"topic-usage:{viewer_scope(user)}:{topic.pk}", lambda: topic_usage(user, [topic])
-        )
+        self.versions = table_versions()
+        usage = Section(
+            f"topic-usage:{viewer_scope(user)}:{topic.pk}", TOPIC_RECORD_TABLES, self.versions
+        ).cached(lambda: topic_usage(user, [topic]))
         topic.usage = usage.get(topic.pk, 0)
         if not topic.usage:
             raise Http404("No record the viewer may see is under this topic.")
@@ -85,7 +104,22 @@ class TopicDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user, topic, shown = self.request.user, self.object, self.records_shown
+        user, topic = self.request.user, self.object
+        # The lists are kept until a record, its event, speakers, author or topics change.
+        section = Section(
+            f"topic-records:{topic.pk}:{viewer_scope(user)}:{get_language()}:{get_script_prefix()}",
+            TOPIC_RECORD_TABLES,
+            self.versions,
+        )
+        context["topic_records"] = section.cached(
+            lambda: render_to_string(
+                "topics/topic_records.html", self.records(user, topic), self.request
+            )
+        )
+        return context
+
+    def records(self, user, topic):
+        shown = self.records_shown
         lists = {
             "events": Event.objects.visible_to(user)
             .filter(tags=topic)
@@ -110,6 +144,7 @@ class TopicDetailView(DetailView):
             .for_display()
             .prefetch_related(None),
         }
+        context = {"topic": topic}
         for name, queryset in lists.items():
             context[name], context[f"more_{name}"] = first(queryset, shown)
         attach_topics(*(context[name] for name in lists))
