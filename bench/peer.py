@@ -9,10 +9,11 @@ request costs: the CPU time the server's worker processes used over all the roun
 people is also divided by the number it lists, so that pretalx's whole speaker list and
 ConfJournal's first page of speakers compare per speaker shown.
 
-ConfJournal keeps an event page's talks in its cache until a talk is written; a pair may
-name an SQL statement to run on ConfJournal's SQLite file (OURS_SQLITE) before each of its
-requests, such as a no-op UPDATE of a talk, which its triggers count as a write (any
-SQLite client may write to the journal), so that the talks are read and drawn each time.
+ConfJournal keeps an event page's talks and its speaker list in its cache until a talk is
+written; a pair may name an SQL statement to run on ConfJournal's SQLite file
+(OURS_SQLITE) before each of its requests, such as a no-op UPDATE of a talk, which its
+triggers count as a write (any SQLite client may write to the journal), so that the
+talks are read and drawn each time.
 
     python bench/peer.py OUTPUT.json ROUNDS PEER_URL PEER_MASTER_PID OURS_URL OURS_MASTER_PID
         < pairs (a line each, tab-separated: name, peer path, our path, a regex for each

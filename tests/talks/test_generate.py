@@ -73,6 +73,12 @@ def test_bench_pages_measures_every_page_kind(tmp_path):
     # Its talks' part kept, and read again after a talk is written before each request.
     written = rows[f"{kept['page']}, a talk written before each"]
     assert written["queries"] == kept["queries"] + 2
+    # The speaker list and a topic's lists kept, read again after a talk or a note.
+    assert rows["speaker list"]["queries"] == 1
+    assert rows["speaker list, a talk written before each"]["queries"] == 3
+    topic = next(row for name, row in rows.items() if name.startswith("topic ("))
+    assert topic["queries"] == 2
+    assert rows[f"{topic['page']}, a note written before each"]["queries"] > 2
     assert any(name.startswith("year in review (") for name in rows)
     # /stats/ from its kept counts, the notes counted again, or everything.
     assert rows["stats"]["queries"] == 1

@@ -139,9 +139,11 @@ class Command(BaseCommand):
             ("booth list", page_url("events:booth_list")),
             ("note list", page_url("talks:note_list")),
             ("speaker list", page_url("talks:speaker_list")),
+            ("speaker list, a talk written before each", page_url("talks:speaker_list")),
             (f"speaker ({speaker.n} talks)", speaker.get_absolute_url()),
             ("topic list", page_url("topics:list")),
             (f"topic ({topic.n} records)", topic.get_absolute_url()),
+            (f"topic ({topic.n} records), a note written before each", topic.get_absolute_url()),
             ("search", page_url("search:results", query="?q=경량화")),
             ("search, notes only", page_url("search:results", query="?q=경량화&type=note")),
             ("feed of notes", page_url("syndication:note_feed")),
@@ -161,13 +163,19 @@ class Command(BaseCommand):
         # The event page keeps its talks' part until a talk, speaker, topic or event is
         # written (confjournal/web/pagecache.py, Section): this row rewrites one of its
         # talks (a no-op UPDATE, which the triggers count as a write) before each request.
-        # So do /stats/'s counts, in parts: after a note, the notes are counted again; after
-        # an event, everything.
+        # So do the speaker list and a topic's lists, and /stats/'s counts, in parts: after
+        # a note, the notes are counted again; after an event, everything.
         talk = largest.talks.order_by("pk").first()
         note = largest.notes.order_by("pk").first()
         self.writes = {
             f"event page ({largest.n} talks), a talk written before each": (
                 lambda: Talk.objects.filter(pk=talk.pk).update(title=F("title"))
+            ),
+            "speaker list, a talk written before each": (
+                lambda: Talk.objects.filter(pk=talk.pk).update(title=F("title"))
+            ),
+            f"topic ({topic.n} records), a note written before each": (
+                lambda: Note.objects.filter(pk=note.pk).update(title=F("title"))
             ),
             "stats, a note written before each": (
                 lambda: Note.objects.filter(pk=note.pk).update(title=F("title"))
@@ -414,9 +422,10 @@ def render(result):
             "(`tests/data/pretalx-neurips22`) in each, asked in turn "
             f"{peer['rows'][0]['rounds']} times a page by `bench/peer.py`. Wall: the median "
             "time a client waited; CPU: the server's worker CPU time per request. ConfJournal "
-            "keeps an event page's talks between requests until a talk is written (pretalx "
-            "draws its schedule each time): the second row writes one of its talks before "
-            "each of ConfJournal's requests, so that it reads and draws them every time. The "
+            "keeps an event page's talks and its speaker list between requests until a talk "
+            "is written (pretalx draws them each time): the rows *a talk written before each* "
+            "write one of its talks before each of ConfJournal's requests, so that it reads "
+            "and draws them every time. The "
             "speaker lists show different numbers of people (pretalx all of them, "
             "ConfJournal a page of them), so they are compared per speaker shown too.",
             "",
