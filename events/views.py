@@ -239,6 +239,9 @@ class EventDetailView(DetailView):
                     talk.event = family_by_id[talk.event_id]
         shown = self.records_shown
         for relation in ("papers", "booths", "notes"):
+            if not has[relation]:
+                context[relation], context[f"more_{relation}"] = [], False
+                continue
             records = event.family_records(relation, user)
             if relation == "notes":
                 # The newest ids first, then their rows: sorting every note of a big
@@ -252,7 +255,7 @@ class EventDetailView(DetailView):
                 )
             else:
                 records = records.select_related("event__parent")
-            records = list(records[: shown + 1]) if has[relation] else []
+            records = list(records[: shown + 1])
             context[relation], context[f"more_{relation}"] = records[:shown], len(records) > shown
         attach_topics(
             [event],
