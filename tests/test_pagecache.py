@@ -320,6 +320,39 @@ def test_table_versions_move_with_their_table_and_taggings_with_their_kind(journ
         assert {"events_taggeditem", notes, talks} <= moved(truncate)
 
 
+def test_the_counted_events_move_only_when_who_sees_an_event_or_its_year_changes(journal):
+    """What /stats/ keys its counts of talks, notes and the rest on: an event's visibility,
+    parent, date or owner changed, by any means; never a rename, a new event, or a save
+    that writes every column and changes none of those."""
+
+    def moved(action):
+        before = pagecache.table_versions()
+        action()
+        after = pagecache.table_versions()
+        return {name for name in after if after[name] != before.get(name)}
+
+    event, counted = journal["event"], pagecache.counted_part(Event)
+    events = Event.objects.filter(pk=event.pk)
+    assert moved(lambda: events.update(name="Renamed")) == {"events_event"}
+    assert moved(lambda: make.EventFactory(slug="new", owner=journal["owner"])) == {"events_event"}
+    event.refresh_from_db()
+    event.summary = "고친 요약"
+    assert moved(event.save) == {"events_event"}
+    assert moved(lambda: events.update(visibility="private")) == {"events_event", counted}
+    assert moved(lambda: events.update(start_date="2001-01-01")) == {"events_event", counted}
+    other = make.UserFactory(username="other")
+    assert moved(lambda: events.update(owner=other)) == {"events_event", counted}
+    parent = make.EventFactory(slug="parent", owner=journal["owner"])
+
+    def raw_update():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE events_event SET parent_id = %s WHERE id = %s", [parent.pk, event.pk]
+            )
+
+    assert moved(raw_update) == {"events_event", counted}
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_database_with_the_triggers_of_before_table_versions_gets_them_on_migrate():
     """An older journal: triggers that set the journal version only, no table versions.

@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Count, F, Value
 
 from confjournal.core.listing import YearOf
-from confjournal.web.pagecache import Section, viewer_scope
+from confjournal.web.pagecache import Section, counted_part, viewer_scope
 from events.models import Event, Tag, TaggedItem, taggings_of
 from talks.models import TAGGED_MODELS, Paper, Talk
 
@@ -33,8 +33,10 @@ def topics_by_year(user, years=None, versions=None):
     if versions is not None:
         for model in TAGGED_MODELS:
             name = f"topic-years:{model._meta.model_name}:{viewer_scope(user)}:{span}"
-            # A record's visibility and year are its own and its event's.
-            tables = [model, Event, taggings_of(model), Tag]
+            # A record's visibility and year are its own and its event's (for records
+            # under an event: only the event columns that decide them, `counted_part`).
+            event = Event if model is Event else counted_part(Event)
+            tables = [model, event, taggings_of(model), Tag]
             sections[model] = section = Section(name, tables, versions)
             counted[model] = section.get()
     missing = [model for model in TAGGED_MODELS if counted.get(model) is None]

@@ -27,7 +27,7 @@ from django_countries import countries
 
 from confjournal.core.listing import YearOf
 from confjournal.stats.counts import topics_by_year
-from confjournal.web.pagecache import Section, table_versions, viewer_scope
+from confjournal.web.pagecache import Section, counted_part, table_versions, viewer_scope
 from events.models import Event, Tag, taggings_of
 from talks.models import TAGGED_MODELS, Speaker, Talk, TalkSpeaker
 
@@ -275,8 +275,9 @@ def speaker_counts(user):
     )
 
 
-# What the speakers' counts read: the events, talks, and their speakers.
-SPEAKER_TABLES = [Event, Talk, TalkSpeaker, Speaker]
+# What the speakers' counts read: the talks and their speakers, and of their events only
+# who sees them.
+SPEAKER_TABLES = [counted_part(Event), Talk, TalkSpeaker, Speaker]
 
 
 def journal_stats(user, versions):

@@ -67,6 +67,11 @@ WATCHED_COLUMNS = {"auth_user": ("username", "first_name", "last_name")}
 # Tables whose rows also set a version per value of a column: the taggings of each kind of
 # record ("events_taggeditem:7"), so that a note's topic leaves the talks' topics kept.
 VERSION_PARTS = {"events_taggeditem": "content_type_id"}
+# Of these tables, the columns that decide who sees a record under a row and in which year:
+# an UPDATE changing one also sets the version "<table>:counted" (`counted_part`), which
+# /stats/ keys the counts of talks, notes and the rest on. Renaming an event, or adding
+# one, leaves those counts kept; a deleted event's records are deleted first.
+COUNTED_COLUMNS = {"events_event": ("visibility", "parent_id", "start_date", "owner_id")}
 # Vary headers the key already accounts for.
 KEYED_VARY = {"cookie", "accept-language"}
 TRIGGER_PREFIX = "cj_jv_"
@@ -74,6 +79,7 @@ TRIGGER_PREFIX = "cj_jv_"
 LARGE_FROM = 1024 * 1024
 PG_FUNCTION = "cj_journal_version_bump"
 PG_PART_FUNCTION = "cj_table_part_version_bump"
+PG_COUNTED_FUNCTION = "cj_counted_version_bump"
 logger = logging.getLogger(__name__)
 
 
@@ -176,9 +182,29 @@ def table_bump_sql(vendor, name):
     )
 
 
+def counted_part(model):
+    """The version of `model`'s table that moves only when COUNTED_COLUMNS change."""
+    return f"{model._meta.db_table}:counted"
+
+
+def _counted_trigger(table):
+    # Named after its columns, so that a trigger watching others is seen as out of date.
+    columns = ",".join(COUNTED_COLUMNS[table]).encode()
+    digest = hashlib.sha1(columns, usedforsecurity=False).hexdigest()[:8]
+    return f"{TRIGGER_PREFIX}{table}_counted_{digest}"
+
+
 def _sqlite_triggers(table):
     column = VERSION_PARTS.get(table)
     triggers = {}
+    if table in COUNTED_COLUMNS:
+        columns = COUNTED_COLUMNS[table]
+        changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in columns)
+        name, bump = _counted_trigger(table), table_bump_sql("sqlite", f"'{table}:counted'")
+        triggers[name] = (
+            f"CREATE TRIGGER {name} AFTER UPDATE OF {', '.join(columns)} ON {table} "
+            f"WHEN {changed} BEGIN {bump}; END"
+        )
     for suffix, action, rows in (
         ("ai", "INSERT", ["new"]),
         ("au", _updated(table), ["old", "new"]),
@@ -225,6 +251,32 @@ END
 """
 
 
+# For COUNTED_COLUMNS, once an UPDATE: whether a row's columns named by the trigger's
+# arguments changed, from the statement's transition tables of old and new rows.
+PG_COUNTED_FUNCTION_BODY = f"""
+BEGIN
+    IF EXISTS (
+        SELECT 1 FROM old_rows FULL JOIN new_rows ON old_rows.id = new_rows.id
+        WHERE old_rows.id IS NULL OR new_rows.id IS NULL OR EXISTS (
+            SELECT 1 FROM unnest(TG_ARGV) AS c
+            WHERE to_jsonb(old_rows) -> c IS DISTINCT FROM to_jsonb(new_rows) -> c)
+    ) THEN
+        {table_bump_sql("postgresql", "TG_TABLE_NAME || ':counted'")};
+    END IF;
+    RETURN NULL;
+END
+"""
+
+
+def _postgres_counted_trigger(table):
+    name, columns = _counted_trigger(table), ", ".join(f"'{c}'" for c in COUNTED_COLUMNS[table])
+    return (
+        f"CREATE TRIGGER {name} AFTER UPDATE ON {table} "
+        "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT "
+        f"EXECUTE FUNCTION {PG_COUNTED_FUNCTION}({columns})"
+    )
+
+
 def _postgres_function(name, body):
     return f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $${body}$$ LANGUAGE plpgsql"
 
@@ -263,11 +315,14 @@ def triggers_are_current(connection=default_connection, tables=None):
                 for name, sql in _sqlite_triggers(table).items()
             )
         if connection.vendor == "postgresql":
+            bodies = {
+                PG_FUNCTION: PG_FUNCTION_BODY,
+                PG_PART_FUNCTION: PG_PART_FUNCTION_BODY,
+                PG_COUNTED_FUNCTION: PG_COUNTED_FUNCTION_BODY,
+            }
             cursor.execute(
-                "SELECT proname, prosrc FROM pg_proc WHERE proname IN (%s, %s)",
-                [PG_FUNCTION, PG_PART_FUNCTION],
+                "SELECT proname, prosrc FROM pg_proc WHERE proname = ANY(%s)", [list(bodies)]
             )
-            bodies = {PG_FUNCTION: PG_FUNCTION_BODY, PG_PART_FUNCTION: PG_PART_FUNCTION_BODY}
             if dict(cursor.fetchall()) != bodies:
                 return False
             cursor.execute(
@@ -278,6 +333,7 @@ def triggers_are_current(connection=default_connection, tables=None):
             wanted = {(table, _postgres_trigger(table)) for table in tables}
             for table in set(tables) & set(VERSION_PARTS):
                 wanted |= {(table, name) for name in _postgres_part_triggers(table)}
+            wanted |= {(t, _counted_trigger(t)) for t in set(tables) & set(COUNTED_COLUMNS)}
             return wanted <= present
     return False
 
@@ -297,10 +353,17 @@ def install_triggers(connection=default_connection, tables=None):
         elif connection.vendor == "postgresql":
             cursor.execute(_postgres_function(PG_FUNCTION, PG_FUNCTION_BODY))
             cursor.execute(_postgres_function(PG_PART_FUNCTION, PG_PART_FUNCTION_BODY))
+            cursor.execute(_postgres_function(PG_COUNTED_FUNCTION, PG_COUNTED_FUNCTION_BODY))
             for table in tables:
                 name = _postgres_trigger(table)
                 parts = _postgres_part_triggers(table) if table in VERSION_PARTS else {}
-                for old in {name, f"{TRIGGER_PREFIX}{table}", *parts}:
+                cursor.execute(
+                    "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                    "WHERE c.relname = %s AND t.tgname LIKE %s",
+                    [table, f"{TRIGGER_PREFIX}{table}_counted%"],
+                )
+                counted_before = [row[0] for row in cursor.fetchall()]
+                for old in {name, f"{TRIGGER_PREFIX}{table}", *parts, *counted_before}:
                     cursor.execute(f"DROP TRIGGER IF EXISTS {old} ON {table}")
                 cursor.execute(
                     f"CREATE TRIGGER {name} AFTER INSERT OR {_updated(table)} OR DELETE OR "
@@ -308,12 +371,16 @@ def install_triggers(connection=default_connection, tables=None):
                 )
                 for sql in parts.values():
                     cursor.execute(sql)
+                if table in COUNTED_COLUMNS:
+                    cursor.execute(_postgres_counted_trigger(table))
         # Pages and sections stored before the triggers were (re)made may be stale.
         cursor.execute(bump_sql(connection.vendor))
         # A row for every table and every part now in one, then a new version for all.
         ensure = f"INSERT INTO {TABLE_VERSIONS} (name, version) {{}} ON CONFLICT (name) DO NOTHING"
         for table in tables:
             cursor.execute(ensure.format("VALUES (%s, 0)"), [table])
+            if table in COUNTED_COLUMNS:
+                cursor.execute(ensure.format("VALUES (%s, 0)"), [f"{table}:counted"])
             if table in VERSION_PARTS:
                 # "WHERE true": SQLite's parser needs it between a SELECT and ON CONFLICT.
                 part = f"'{table}:' || {VERSION_PARTS[table]}"
@@ -334,6 +401,7 @@ def uninstall_triggers(connection=default_connection):
         elif connection.vendor == "postgresql":
             cursor.execute(f"DROP FUNCTION IF EXISTS {PG_FUNCTION}() CASCADE")
             cursor.execute(f"DROP FUNCTION IF EXISTS {PG_PART_FUNCTION}() CASCADE")
+            cursor.execute(f"DROP FUNCTION IF EXISTS {PG_COUNTED_FUNCTION}() CASCADE")
 
 
 def ensure_triggers(sender=None, using="default", **kwargs):

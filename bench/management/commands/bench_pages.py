@@ -39,6 +39,12 @@ SLOW_MS = 500
 TOO_SLOW_MS = 5000  # ... and a page slower than this only once
 
 
+def hide_and_show(event):
+    """Two writes that change who sees `event`, and leave it as it was."""
+    Event.objects.filter(pk=event.pk).update(visibility="private")
+    Event.objects.filter(pk=event.pk).update(visibility=event.visibility)
+
+
 def floor(request):
     return HttpResponse("ok")
 
@@ -153,6 +159,10 @@ class Command(BaseCommand):
             ("stats", page_url("stats:overview")),
             ("stats, a note written before each", page_url("stats:overview")),
             ("stats, an event written before each", page_url("stats:overview")),
+            (
+                "stats, an event made private and public again before each",
+                page_url("stats:overview"),
+            ),
             ("BibTeX", page_url("talks:papers_bib")),
         ]
         # What the journal's owner, logged in and so never served from the page cache,
@@ -164,7 +174,8 @@ class Command(BaseCommand):
         # written (confjournal/web/pagecache.py, Section): this row rewrites one of its
         # talks (a no-op UPDATE, which the triggers count as a write) before each request.
         # So do the speaker list and a topic's lists, and /stats/'s counts, in parts: after
-        # a note, the notes are counted again; after an event, everything.
+        # a note, the notes are counted again; after an event, the events, and everything
+        # when who sees an event changed.
         talk = largest.talks.order_by("pk").first()
         note = largest.notes.order_by("pk").first()
         self.writes = {
@@ -182,6 +193,9 @@ class Command(BaseCommand):
             ),
             "stats, an event written before each": (
                 lambda: Event.objects.filter(pk=largest.pk).update(name=F("name"))
+            ),
+            "stats, an event made private and public again before each": (
+                lambda: hide_and_show(largest)
             ),
         }
         self.owner = largest.owner
@@ -389,9 +403,11 @@ def render(result):
         f"slower than {SLOW_MS} ms, 1 for one slower than {TOO_SLOW_MS} ms); *first* is "
         "the first request for the page in the process. **Cold** columns: the page cache "
         "off, every request rendered by its view; the parts a view keeps until a table they "
-        "read is written (an event page's talks, /stats/'s counts: `pagecache.Section`) "
-        "are kept, and the rows *a talk / note / event written before each* write one "
-        "before each request (not timed), so that those parts are read again. "
+        "read is written (an event page's talks, the speaker list, a topic's lists, "
+        "/stats/'s counts: `pagecache.Section`) are kept, and the rows *… written before "
+        "each* write one before each request (not timed), so that those parts are read "
+        "again (an event renamed: /stats/ counts its events again; an event made private "
+        "and public again: everything). "
         "**Cached** columns: the anonymous page "
         "cache on (confjournal/web/pagecache.py), x floor against the cold floor; a hit's one "
         "query (the journal version) runs on the cache's own kept-open connection, so the "
