@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponse
@@ -18,12 +19,23 @@ from confjournal.core.listing import (
 )
 from confjournal.core.tagging import prefetch_topics
 from confjournal.web.conditional import journal_conditional
-from confjournal.web.pagecache import Section, version_cached, viewer_scope
+from confjournal.web.pagecache import Section, table_versions, version_cached, viewer_scope
 from events import calendar
 from events.forms import BoothFilterForm, TimelineFilterForm
 from events.models import Booth, Event, Photo, Tag, attach_topics, taggings_of
 
 COUNTS = ["talk_count", "paper_count", "booth_count", "note_count"]
+
+
+def record_section_tables():
+    """What an event page below its header and besides its talks is read from: the events
+    and their counts, the papers, booths, notes (their talks, authors) and photos, and
+    the topics of the event, its days, papers, booths and notes."""
+    talk, paper, note = (
+        Event._meta.get_field(name).related_model for name in ("talks", "papers", "notes")
+    )
+    tagged = [taggings_of(model) for model in (Event, paper, Booth, note)]
+    return [Event, talk, paper, Booth, note, Photo, get_user_model(), *tagged, Tag]
 
 
 def talk_section_tables():
@@ -205,13 +217,23 @@ class EventDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         event, user = self.object, self.request.user
-        # The talks' part of the page (every talk: a programme runs to hundreds) is kept
-        # until a talk, speaker, event or talk's topic is written: notes, papers and
-        # photos come and go around it. Its versions are read before anything it shows.
-        section = Section(
-            f"event-talks:{event.pk}:{viewer_scope(user)}:{get_language()}:{get_script_prefix()}",
-            talk_section_tables(),
-        )
+        # The page below its header is kept in two parts, each until a table it reads is
+        # written: the talks (every talk: a programme runs to hundreds), and the days,
+        # papers, booths, notes and photos around them, which come and go more often.
+        # Their versions are read before anything they show.
+        versions = table_versions()
+        key = f"{event.pk}:{viewer_scope(user)}:{get_language()}:{get_script_prefix()}"
+        talk_part = Section(f"event-talks:{key}", talk_section_tables(), versions)
+        record_part = Section(f"event-records:{key}", record_section_tables(), versions)
+        context["talk_section"], context["record_section"] = talk_part.get(), record_part.get()
+        if context["talk_section"] is None or context["record_section"] is None:
+            self.render_parts(context, talk_part, record_part)
+        event.topics = context["record_section"]["topics"]
+        return context
+
+    def render_parts(self, context, talk_part, record_part):
+        """Read and render the parts `context` lacks, and keep them."""
+        event, user, request = self.object, self.request.user, self.request
         # The event's and its days' counts in one query: a kind of record none of them
         # has (a programme's papers, booths, notes) is then not queried at all.
         family_events = list(
@@ -220,13 +242,8 @@ class EventDetailView(DetailView):
             .with_counts(user)
             .order_by("start_date", "name")
         )
-        context["children"] = [child for child in family_events if child.pk != event.pk]
-        has = {
-            relation: any(getattr(e, f"{relation[:-1]}_count") for e in family_events)
-            for relation in ("papers", "booths", "notes")
-        }
-        context["talk_section"] = section.get()
-        talks = []
+        children = [child for child in family_events if child.pk != event.pk]
+        talks, records = [], {"papers": [], "booths": [], "notes": [], "photos": []}
         if context["talk_section"] is None:
             talks = event.family_records("talks", user).only(*LISTED_TALK_FIELDS)
             talks = talks.list_with_speakers()
@@ -237,10 +254,48 @@ class EventDetailView(DetailView):
             for talk in talks:
                 if talk.event_id in family_by_id:
                     talk.event = family_by_id[talk.event_id]
-        shown = self.records_shown
+        if context["record_section"] is None:
+            records = self.records(family_events)
+        attach_topics(
+            [event], children, talks, records["papers"], records["booths"], records["notes"]
+        )
+        if context["talk_section"] is None:
+            html = render_to_string(
+                "events/event_talks.html",
+                {
+                    "event": event,
+                    "talks": [talk for talk in talks if talk.attended],
+                    "programme": [talk for talk in talks if not talk.attended],
+                },
+                request,
+            )
+            attended = any(talk.attended for talk in talks)  # a programme alone is not logged
+            context["talk_section"] = talk_part.keep({"html": html, "attended": attended})
+        if context["record_section"] is None:
+            shown = {"event": event, "children": children, **records}
+            context["record_section"] = record_part.keep(
+                {
+                    "children": render_to_string("events/event_days.html", shown, request),
+                    "html": render_to_string("events/event_records.html", shown, request),
+                    "logged": bool(
+                        children or records["papers"] or records["booths"] or records["notes"]
+                    ),
+                    "topics": event.topics,
+                }
+            )
+
+    def records(self, family_events):
+        """The first papers, booths, notes and photos of the event and its days, and
+        whether there are more (`more_papers`, …)."""
+        event, user, shown = self.object, self.request.user, self.records_shown
+        has = {
+            relation: any(getattr(e, f"{relation[:-1]}_count") for e in family_events)
+            for relation in ("papers", "booths", "notes")
+        }
+        found = {}
         for relation in ("papers", "booths", "notes"):
             if not has[relation]:
-                context[relation], context[f"more_{relation}"] = [], False
+                found[relation], found[f"more_{relation}"] = [], False
                 continue
             records = event.family_records(relation, user)
             if relation == "notes":
@@ -256,29 +311,9 @@ class EventDetailView(DetailView):
             else:
                 records = records.select_related("event__parent")
             records = list(records[: shown + 1])
-            context[relation], context[f"more_{relation}"] = records[:shown], len(records) > shown
-        attach_topics(
-            [event],
-            context["children"],
-            talks,
-            context["papers"],
-            context["booths"],
-            context["notes"],
-        )
-        if context["talk_section"] is None:
-            html = render_to_string(
-                "events/event_talks.html",
-                {
-                    "event": event,
-                    "talks": [talk for talk in talks if talk.attended],
-                    "programme": [talk for talk in talks if not talk.attended],
-                },
-                self.request,
-            )
-            attended = any(talk.attended for talk in talks)  # a programme alone is not logged
-            context["talk_section"] = section.keep({"html": html, "attended": attended})
-        context["photos"] = event.family_records("photos", user).for_display()[:60]
-        return context
+            found[relation], found[f"more_{relation}"] = records[:shown], len(records) > shown
+        found["photos"] = list(event.family_records("photos", user).for_display()[:60])
+        return found
 
 
 class BoothListView(FilteredListView):

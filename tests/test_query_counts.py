@@ -58,8 +58,8 @@ PUBLIC_PAGES = {
     "/": 9,
     "/events/": 8,
     "/events/?year=2016&kind=conference&country=US&tag=topic": 8,
-    # With its photos; every record's tags in one query; the versions its talks' part is
-    # kept under (tests/events/test_talk_section.py: 8 once kept).
+    # With its photos; every record's tags in one query; the versions its two parts are
+    # kept under (tests/events/test_event_page_parts.py: 2 once kept).
     "/events/conf-1/": 10,
     "/talks/": 4,
     "/talks/?tag=topic&year=2016": 4,

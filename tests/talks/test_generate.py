@@ -70,9 +70,10 @@ def test_bench_pages_measures_every_page_kind(tmp_path):
     # The same pages for their owner, logged in (never from the page cache).
     assert rows["talk list, owner"]["queries"] > rows["talk list"]["queries"]
     kept = next(row for name, row in rows.items() if name.startswith("event page ("))
-    # Its talks' part kept, and read again after a talk is written before each request.
+    # Its parts kept (the event, the versions), and read again after a talk is written
+    # before each request.
     written = rows[f"{kept['page']}, a talk written before each"]
-    assert written["queries"] == kept["queries"] + 2
+    assert kept["queries"] == 2 and written["queries"] > 2
     # The speaker list and a topic's lists kept, read again after a talk or a note.
     assert rows["speaker list"]["queries"] == 1
     assert rows["speaker list, a talk written before each"]["queries"] == 3

@@ -403,7 +403,7 @@ def render(result):
         f"slower than {SLOW_MS} ms, 1 for one slower than {TOO_SLOW_MS} ms); *first* is "
         "the first request for the page in the process. **Cold** columns: the page cache "
         "off, every request rendered by its view; the parts a view keeps until a table they "
-        "read is written (an event page's talks, the speaker list, a topic's lists, "
+        "read is written (an event page's two parts, the speaker list, a topic's lists, "
         "/stats/'s counts: `pagecache.Section`) are kept, and the rows *… written before "
         "each* write one before each request (not timed), so that those parts are read "
         "again (an event renamed: /stats/ counts its events again; an event made private "

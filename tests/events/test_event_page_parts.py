@@ -1,12 +1,15 @@
-"""An event page's talks are kept in the cache apart from the page: until a talk, speaker,
-topic or event is written, by any means, and for each viewer and language on its own."""
+"""An event page below its header is kept in the cache in two parts: its talks, until a
+talk, speaker, topic or event is written; its days, papers, booths, notes and photos,
+until one of those or their topics is written. By any means, and for each viewer and
+language on its own."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
-from events.models import Event, Tag
-from talks.models import Note, Speaker, Talk
+from events.models import Booth, Event, Tag
+from talks.models import Note, Paper, Speaker, Talk
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db
@@ -42,18 +45,20 @@ def forum():
     bengio = make.SpeakerFactory(name="Yoshua Bengio", slug="bengio")
     panel = make.TalkFactory(event=open_day, title="Open panel", speakers=[hinton, bengio])
     make.NoteFactory(event=forum, body="첫 노트", visibility="public")
-    ContentType.objects.get_for_model(Note)  # kept by Django after any earlier request
+    # A topic in use elsewhere: tagging with it writes the taggings only.
+    make.TalkFactory(event=make.EventFactory(slug="elsewhere"), title="x").tags.add("트랜스포머")
+    # Kept by Django after any earlier request.
+    ContentType.objects.get_for_models(Event, Talk, Paper, Booth, Note)
     return {"owner": owner, "talk": talk, "speaker": hinton, "day": open_day, "panel": panel}
 
 
-def test_a_kept_section_costs_two_queries_less_and_shows_the_same(
-    view, forum, django_assert_num_queries
-):
-    # The event; its days and counts; the versions the talks are kept under; the talks
-    # and their speakers; the notes; every record's topics; the photos.
+def test_a_kept_page_is_two_queries_and_shows_the_same(view, forum, django_assert_num_queries):
+    # The event; the versions its parts are kept under; its days and counts; the talks
+    # and their speakers; the notes; the photos; every record's topics. Then the event and
+    # the versions.
     with django_assert_num_queries(8):
         first = view("/events/forum/")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(2):
         again = view("/events/forum/")
     assert again == first
     assert "Forward-Forward" in again and "Geoffrey Hinton" in again
@@ -137,3 +142,72 @@ def test_a_day_made_private_takes_its_talks_away_at_once(view, forum):
     assert "Open panel" in view("/events/forum/")
     Event.objects.filter(pk=forum["day"].pk).update(visibility="private")
     assert "Open panel" not in view("/events/forum/")
+
+
+def paper_written(forum):
+    make.PaperFactory(event=forum["talk"].event, title="Forward-Forward, the paper")
+
+
+def note_edited(forum):
+    Note.objects.filter(body="첫 노트").update(body="고친 노트")
+
+
+def author_renamed(forum):
+    note = Note.objects.get(body="첫 노트")
+    get_user_model().objects.filter(pk=note.owner_id).update(first_name="Ada", last_name="Kim")
+
+
+def day_renamed(forum):
+    Event.objects.filter(pk=forum["day"].pk).update(name="Second day")
+
+
+def note_tagged(forum):
+    Note.objects.get(body="첫 노트").tags.add("트랜스포머")
+
+
+def event_tagged_in_sql(forum):
+    tag = Tag.objects.get(name="트랜스포머")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO events_taggeditem (object_id, content_type_id, tag_id) "
+            "VALUES (%s, %s, %s)",
+            [forum["talk"].event_id, ContentType.objects.get_for_model(Event).pk, tag.pk],
+        )
+
+
+@pytest.mark.parametrize(
+    ("write", "now_shown", "gone"),
+    [
+        (paper_written, "Forward-Forward, the paper", None),
+        (note_edited, "고친 노트", "첫 노트"),
+        (author_renamed, "Ada Kim", None),
+        (day_renamed, "Second day</a>", "Open day</a>"),
+        (note_tagged, ">트랜스포머</a>", None),
+        (event_tagged_in_sql, ">트랜스포머</a>", None),
+    ],
+)
+def test_a_write_to_what_surrounds_the_talks_shows_on_the_next_view(
+    view, forum, write, now_shown, gone
+):
+    before = view("/events/forum/")
+    assert now_shown not in before and (gone is None or gone in before)
+    write(forum)
+    html = view("/events/forum/")
+    assert now_shown in html
+    assert gone is None or gone not in html
+
+
+def test_each_viewer_has_their_own_notes_and_the_empty_page_says_so(view, client, forum):
+    make.NoteFactory(
+        event=forum["talk"].event, owner=forum["owner"], body="나만 보는 메모", visibility="private"
+    )
+    assert "나만 보는 메모" not in view("/events/forum/")
+    client.force_login(forum["owner"])
+    assert "나만 보는 메모" in view("/events/forum/")
+    client.logout()
+    assert "나만 보는 메모" not in view("/events/forum/")
+    empty = make.EventFactory(name="Quiet", slug="quiet")
+    assert "Nothing logged for this event yet." in view("/events/quiet/")
+    make.NoteFactory(event=empty, body="이제 기록", visibility="public")
+    html = view("/events/quiet/")
+    assert "이제 기록" in html and "Nothing logged for this event yet." not in html
