@@ -1,5 +1,6 @@
 import hashlib
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -21,7 +22,7 @@ from confjournal.core.listing import (
 from confjournal.core.tagging import prefetch_topics
 from confjournal.web.conditional import journal_conditional
 from confjournal.web.pagecache import Section, viewer_scope
-from events.models import Event, Photo, attach_topics
+from events.models import Booth, Event, Photo, Tag, attach_topics, taggings_of
 from talks import bibtex, recap
 from talks.forms import PaperFilterForm, TalkFilterForm
 from talks.models import (
@@ -188,6 +189,13 @@ class SpeakerListView(FilteredListView):
         return context
 
 
+def speaker_record_tables():
+    """What a speaker's page lists: their talks (with every speaker), events, and the notes
+    on them (on a talk, paper or booth, by their authors), with the topics of both."""
+    records = [Speaker, TalkSpeaker, Talk, Event, Note, Paper, Booth, get_user_model()]
+    return [*records, taggings_of(Talk), taggings_of(Note), Tag]
+
+
 class SpeakerDetailView(DetailView):
     """One speaker, every talk of theirs across events and years."""
 
@@ -203,9 +211,25 @@ class SpeakerDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user = self.request.user
+        user, speaker = self.request.user, self.object
+        # The talks and notes are kept until one of them, their events, speakers, authors
+        # or topics is written.
+        section = Section(
+            f"speaker-records:{speaker.pk}:{viewer_scope(user)}:{get_language()}:"
+            f"{get_script_prefix()}",
+            speaker_record_tables(),
+        )
+        context["speaker_records"] = section.cached(
+            lambda: render_to_string(
+                "talks/speaker_records.html", self.records(user, speaker), self.request
+            )
+        )
+        return context
+
+    def records(self, user, speaker):
+        context = {"speaker": speaker}
         context["talks"] = list(
-            self.object.talks.visible_to(user)
+            speaker.talks.visible_to(user)
             .attended()
             .select_related("event__parent")
             .with_speakers()
@@ -213,7 +237,7 @@ class SpeakerDetailView(DetailView):
         )
         notes = (
             Note.objects.visible_to(user)
-            .filter(talk__speakers=self.object)
+            .filter(talk__speakers=speaker)
             .for_display()
             .prefetch_related(None)
         )

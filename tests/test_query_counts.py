@@ -68,7 +68,8 @@ PUBLIC_PAGES = {
     "/notes/": 3,
     # The versions its list is kept under (tests/test_speaker_list.py: 1 once kept).
     "/speakers/": 3,
-    "/speakers/s-0/": 5,
+    # The versions its talks and notes are kept under (tests/test_speaker_list.py: 2 kept).
+    "/speakers/s-0/": 6,
     # The journal version, the ids of the topics in use; the page by name, its lookahead
     # count; the version again, the page's usage counts (both kept under the version:
     # tests/test_bounded_pages.py).

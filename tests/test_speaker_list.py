@@ -1,11 +1,13 @@
-"""The speaker list is kept in the cache until a speaker, talk, talk's speakers or event is
-written, by any means, for each viewer, language and page on its own."""
+"""The speaker list, and a speaker's talks and notes, are kept in the cache until what
+they show is written (a speaker, talk, talk's speakers, event; a note, its author or
+topics), by any means, for each viewer, language and page on its own."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 
 from events.models import Event
-from talks.models import Speaker, Talk
+from talks.models import Note, Speaker, Talk
 from talks.views import SpeakerListView
 from tests import factories as make
 
@@ -117,3 +119,36 @@ def test_a_page_past_the_end_is_a_404_kept_or_not(view, client, journal):
     response = client.get("/speakers/", {"page": 9})
     assert response.status_code == 404
     assert "There is no page 9 of this list." in response.content.decode()
+
+
+def test_a_speakers_page_is_kept_until_their_talks_or_notes_change(
+    view, client, journal, django_assert_num_queries
+):
+    make.NoteFactory(
+        event=journal["forum"],
+        talk=journal["talk"],
+        owner=journal["owner"],
+        body="공개 메모",
+        visibility="public",
+    )
+    first = view("/speakers/hinton/")
+    # The speaker; the versions the talks and notes are kept under.
+    with django_assert_num_queries(2):
+        assert view("/speakers/hinton/") == first
+    assert "Forward-Forward" in first and "공개 메모" in first
+    Talk.objects.filter(pk=journal["talk"].pk).update(title="FF")
+    assert ">FF</a>" in view("/speakers/hinton/")
+    Note.objects.filter(body="공개 메모").update(body="고친 메모")
+    assert "고친 메모" in view("/speakers/hinton/")
+    get_user_model().objects.filter(pk=journal["owner"].pk).update(first_name="Grace")
+    assert "Grace" in view("/speakers/hinton/")
+    make.NoteFactory(
+        event=journal["forum"],
+        talk=journal["talk"],
+        owner=journal["owner"],
+        body="나만 보는 메모",
+        visibility="private",
+    )
+    assert "나만 보는 메모" not in view("/speakers/hinton/")
+    client.force_login(journal["owner"])
+    assert "나만 보는 메모" in view("/speakers/hinton/")
