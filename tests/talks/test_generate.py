@@ -4,6 +4,7 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import Client
 
 from confjournal.core.registry import searchable_models
 from confjournal.search import engine as backend
@@ -95,6 +96,14 @@ def test_bench_pages_measures_every_page_kind(tmp_path):
     assert rows["BibTeX, unchanged (304)"]["bytes"] == 0
     assert rows["BibTeX, unchanged (304)"]["queries"] == 0
     assert "| timeline |" in docs.read_text()
+    # A crawler's addresses: distinct, public, of every kind of page.
+    crawl = io.StringIO()
+    call_command("bench_pages", "--print-crawl", stdout=crawl)
+    paths = crawl.getvalue().split()
+    assert len(paths) == len(set(paths)) > 50
+    kinds = {path.split("/")[1] for path in paths}
+    assert kinds == {"events", "talks", "notes", "speakers", "topics"}
+    assert all(Client().get(path).status_code == 200 for path in paths[::25])
     # The live comparison is written from what was measured in the run, never a constant.
     assert "Against pretalx 2025.2.2, live" in docs.read_text()
     assert (

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.models import Count, F
@@ -30,7 +31,7 @@ from django.urls import include, path, reverse
 from bench.report import percentile, write_section
 from confjournal.web import pagecache
 from events.models import Event, Tag
-from talks.models import Note, Speaker, Talk
+from talks.models import Note, Speaker, Talk, listed_topics
 
 PEER_SLUG = "bench-pretalx-neurips22"
 # A page slower than this on its first request is sampled 3 times, so that the
@@ -70,17 +71,23 @@ class Command(BaseCommand):
             "--http-cold", default="", help="JSON of the HTTP load test with the page cache off"
         )
         parser.add_argument(
+            "--http-crawl", default="", help="JSON of the HTTP load test over many addresses"
+        )
+        parser.add_argument(
             "--print-mix", action="store_true", help="print the public mix's paths and stop"
+        )
+        parser.add_argument(
+            "--print-crawl", action="store_true", help="print a crawler's paths and stop"
         )
         parser.add_argument(
             "--peer", default="", help="JSON of the live comparison with pretalx (bench/peer.py)"
         )
 
-    def handle(self, *args, repeat, output, docs, http, http_cold, print_mix, peer, **options):
+    def handle(self, *args, repeat, output, docs, http, http_cold, http_crawl, peer, **options):
         if not Event.objects.filter(slug="bench-1-0").exists():
             raise CommandError("Generate a journal first: manage.py generate_journal --size L")
-        if print_mix:
-            for url in self.mix():
+        if options["print_mix"] or options["print_crawl"]:
+            for url in self.mix() if options["print_mix"] else self.crawl():
                 self.stdout.write(url)
             return
         with override_settings(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["testserver"], DEBUG=False):
@@ -111,6 +118,11 @@ class Command(BaseCommand):
             "http_cold": (
                 json.loads(Path(http_cold).read_text())
                 if http_cold and Path(http_cold).exists()
+                else None
+            ),
+            "http_crawl": (
+                json.loads(Path(http_crawl).read_text())
+                if http_crawl and Path(http_crawl).exists()
                 else None
             ),
             "peer": json.loads(Path(peer).read_text()) if peer and Path(peer).exists() else None,
@@ -246,6 +258,25 @@ class Command(BaseCommand):
             peer.get_absolute_url() if peer else None,
         ]
         return [url for url in urls if url]
+
+    def crawl(self, n=4500):
+        """`n` distinct public addresses, as a crawler finds them: every public event's page,
+        then talks, notes, speakers and topics spread over the journal (ids in steps)."""
+        public = AnonymousUser()
+        events = [e.get_absolute_url() for e in Event.objects.visible_to(public).order_by("pk")]
+        others = [
+            [t.get_absolute_url() for t in Talk.objects.visible_to(public).attended().only("pk")],
+            [n.get_absolute_url() for n in Note.objects.visible_to(public).only("pk")],
+            [s.get_absolute_url() for s in Speaker.objects.visible_to(public, heard=True)],
+            [t.get_absolute_url() for t in listed_topics(public)],
+        ]
+        # What is left after the events, shared evenly by the four kinds, each in steps.
+        share = max(0, n - len(events)) // len(others)
+        urls = events[:n]
+        for found in others:
+            step = max(1, len(found) // max(1, share))
+            urls += found[::step][:share]
+        return urls
 
     def measure(self, repeat):
         public, owner, admin = self.pages()
@@ -465,13 +496,25 @@ def render(result):
         runs = [("cached", http)]
         if result.get("http_cold"):
             runs.insert(0, ("cold (PAGE_CACHE=0)", result["http_cold"]))
+        crawl = result.get("http_crawl")
+        if crawl:
+            runs.append(
+                (
+                    f"cold, a crawler: {crawl['path_count']:,} distinct addresses in turn",
+                    crawl,
+                )
+            )
         lines += [
             "",
             f"Over HTTP: gunicorn with gunicorn.conf.py ({http['workers']} workers x "
             f"{http['threads']} threads) on 127.0.0.1, {http['client']} for {http['seconds']} s "
             f"at {http['connections']} connections, rotating over {len(http['paths'])} public "
             "pages (" + ", ".join(f"`{p}`" for p in http["paths"]) + "); a fresh server "
-            "for each run, every page requested once before the clock starts.",
+            "for each run, every page requested once before the clock starts. The crawler "
+            "asks for every public event's page, then talks, notes, speakers and topics "
+            "spread over the journal, each address once (more than the run reaches), after "
+            "the same warm-up as the pages above: what a search engine's crawler costs, every "
+            "page rendered and nothing it reads kept from before.",
             "",
             "| page cache | requests/s | p50 ms | p99 ms | errors "
             "| each worker after, MB: RSS (its own, RssAnon; private, USS) |",
