@@ -9,6 +9,7 @@ it. Results go to a JSON file and to their own section of docs/benchmarks.md.
 
 import datetime
 import gc
+import itertools
 import json
 import os
 import platform
@@ -260,23 +261,21 @@ class Command(BaseCommand):
         return [url for url in urls if url]
 
     def crawl(self, n=4500):
-        """`n` distinct public addresses, as a crawler finds them: every public event's page,
-        then talks, notes, speakers and topics spread over the journal (ids in steps)."""
+        """`n` distinct public addresses, in turns as a crawler follows links: an event's
+        page, a talk's, a note's, a speaker's, a topic's, and again, each kind spread over
+        the journal (ids in steps)."""
         public = AnonymousUser()
-        events = [e.get_absolute_url() for e in Event.objects.visible_to(public).order_by("pk")]
-        others = [
+        kinds = [
+            [e.get_absolute_url() for e in Event.objects.visible_to(public).only("slug")],
             [t.get_absolute_url() for t in Talk.objects.visible_to(public).attended().only("pk")],
             [n.get_absolute_url() for n in Note.objects.visible_to(public).only("pk")],
             [s.get_absolute_url() for s in Speaker.objects.visible_to(public, heard=True)],
             [t.get_absolute_url() for t in listed_topics(public)],
         ]
-        # What is left after the events, shared evenly by the four kinds, each in steps.
-        share = max(0, n - len(events)) // len(others)
-        urls = events[:n]
-        for found in others:
-            step = max(1, len(found) // max(1, share))
-            urls += found[::step][:share]
-        return urls
+        share = n // len(kinds)
+        spread = [found[:: max(1, len(found) // share)][:share] for found in kinds]
+        turns = itertools.zip_longest(*spread)
+        return [url for turn in turns for url in turn if url is not None]
 
     def measure(self, repeat):
         public, owner, admin = self.pages()
@@ -511,7 +510,7 @@ def render(result):
             f"at {http['connections']} connections, rotating over {len(http['paths'])} public "
             "pages (" + ", ".join(f"`{p}`" for p in http["paths"]) + "); a fresh server "
             "for each run, every page requested once before the clock starts. The crawler "
-            "asks for every public event's page, then talks, notes, speakers and topics "
+            "asks in turns for an event's, a talk's, a note's, a speaker's and a topic's page, "
             "spread over the journal, each address once (more than the run reaches), after "
             "the same warm-up as the pages above: what a search engine's crawler costs, every "
             "page rendered and nothing it reads kept from before.",
