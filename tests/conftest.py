@@ -72,6 +72,20 @@ def editor(db):
     return StaffMemberFactory(username="keeper", group="Editors")
 
 
+@pytest.fixture
+def view(client, django_capture_on_commit_callbacks):
+    """GET a page as a server runs it (autocommit: what the page keeps, `pagecache.Section`,
+    is stored at once) and return its HTML; `status` is the one expected."""
+
+    def get(url, status=200, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.get(url, **kwargs)
+        assert response.status_code == status
+        return response.content.decode()
+
+    return get
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked `database("sqlite")` run only in the SQLite leg, and so on.
 

@@ -15,19 +15,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def view(client, django_capture_on_commit_callbacks):
-    """GET a page as a request runs (autocommit: what it keeps is stored at once)."""
-
-    def get(url, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.get(url, **kwargs)
-        assert response.status_code == 200
-        return response.content.decode()
-
-    return get
-
-
-@pytest.fixture
 def journal():
     owner = make.UserFactory(username="owner")
     forum = make.EventFactory(name="AI Forum", slug="forum", owner=owner)

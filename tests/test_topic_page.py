@@ -15,19 +15,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def view(client, django_capture_on_commit_callbacks):
-    """GET a page as a request runs (autocommit: what it keeps is stored at once)."""
-
-    def get(url, status=200, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.get(url, **kwargs)
-        assert response.status_code == status
-        return response.content.decode()
-
-    return get
-
-
-@pytest.fixture
 def journal():
     owner = make.UserFactory(username="owner", first_name="Ada", last_name="Kim")
     forum = make.EventFactory(name="AI Forum", slug="forum", owner=owner)
