@@ -275,7 +275,7 @@ class EventDetailView(DetailView):
             shown = {"event": event, "children": children, **records}
             context["record_section"] = record_part.keep(
                 {
-                    "children": render_to_string("events/event_days.html", shown, request),
+                    "days": render_to_string("events/event_days.html", shown, request),
                     "html": render_to_string("events/event_records.html", shown, request),
                     "logged": bool(
                         children or records["papers"] or records["booths"] or records["notes"]
