@@ -126,6 +126,25 @@ def test_a_topic_name_finds_tagged_records_without_the_word(client, diffusion):
     assert found(client, "diffusion", "note") == [diffusion["on_talk"].pk]
 
 
+def test_a_topic_only_on_private_records_is_no_topic_for_a_visitor(client, db):
+    """Named by the words, the topic shows, and finds records, only for who sees a record
+    under it: a visitor gets neither the Topics group nor the owner's private note."""
+    owner = make.UserFactory(username="keeper")
+    closed = make.EventFactory(name="Closed briefing", visibility="private", owner=owner)
+    make.NoteFactory(event=closed, owner=owner, body="회의 메모", visibility="public").tags.add(
+        "guided weapons"
+    )
+    opened = make.EventFactory(name="Open forum", owner=owner)
+    diary = make.NoteFactory(event=opened, owner=owner, body="내 일기", visibility="private")
+    diary.tags.add("guided weapons")
+    html = client.get("/search/", {"q": "guided weapons"}).content.decode()
+    assert section(html, "Topics") == "" and "회의 메모" not in html and "내 일기" not in html
+    client.force_login(owner)
+    html = client.get("/search/", {"q": "guided weapons"}).content.decode()
+    assert 'href="/topics/guided-weapons/"' in section(html, "Topics")
+    assert "회의 메모" in html and "내 일기" in html
+
+
 def test_a_topic_is_found_by_its_other_name(client, diffusion):
     assert found(client, "확산 모델", "talk") == [diffusion["talk"].pk]
     html = client.get("/search/", {"q": "확산 모델"}).content.decode()
@@ -137,8 +156,8 @@ def test_a_named_topic_and_speaker_cost_the_same_queries_signed_in(
     client, diffusion, django_assert_num_queries, size
 ):
     """Signed in, a query naming a topic and a speaker: the same queries however many
-    records match, at most ten besides the session and the user that every signed-in
-    page reads first."""
+    records match, at most ten with the session and the user that every signed-in page
+    reads first."""
     owner = make.UserFactory(username="owner")
     client.force_login(owner)
     event = diffusion["talk"].event
@@ -151,13 +170,14 @@ def test_a_named_topic_and_speaker_cost_the_same_queries_signed_in(
         )
         make.PaperFactory(event=event, talk=talk, title=f"Paper {i}").tags.add(diffusion["tag"])
     client.get("/search/", {"q": "diffusion ho"})  # content types, cached from then on
-    # Session, user; the speakers and the topics the words name; whether the viewer
-    # sees those topics; the counts; where the speakers were heard; then the notes, the talks and
-    # their speakers, the papers shown.
-    with django_assert_num_queries(2 + 8):
+    # Session, user; the speakers and the topics the words name; the counts, with which
+    # of those topics the viewer sees; where the speakers were heard; then the notes, the
+    # talks and their speakers, the papers shown.
+    with django_assert_num_queries(2 + 7):
         response = client.get("/search/", {"q": "diffusion ho"})
     html = response.content.decode()
     assert "Jonathan Ho" in section(html, "People")
+    assert "diffusion" in section(html, "Topics")
     assert f"{3 * size} results" in html
 
 

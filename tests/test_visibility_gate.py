@@ -84,7 +84,8 @@ ALLOWED = {
         "the topic page: a 404 unless topic_usage(user) counts a visible_to record under it"
     ),
     ("confjournal/search/results.py", "Tag.objects.filter"): (
-        "named: candidate names, kept only when listed_topics(user) has them"
+        "named: topics by name; records found through one pass visible_to, and the "
+        "Topics group shows only those listed_topics(user) has"
     ),
     ("confjournal/topics/views.py", "Tag.objects.filter"): (
         "the topic list: only the ids listed_topics(user) gave, kept under the journal version"

@@ -29,6 +29,8 @@ GROUP_SIZE = 5
 KIND_ORDER = ("note", "talk", "paper", "booth", "event")
 # A term that fits more speakers than this names nobody in particular.
 PEOPLE_LIMIT = 10
+# What the counting query calls its rows of the named topics the viewer sees.
+LISTED = "listed-topic"
 
 
 def kinds():
@@ -111,22 +113,24 @@ def _spaced(name):
 
 
 def named(user, terms, query):
-    """({term: speakers}, {term: topics}): what the query names, read in one query
-    (and one more, when a topic is named, for whether the viewer sees it).
+    """({term: speakers}, {term: topics}): what the query names, read in one query.
 
     A term of 2+ characters names the speakers whose spellings hold it: when some
     speakers hold every such term (`Kyunghyun Cho`), they are the person meant, for
     every term; otherwise each term names the speakers that hold it, unless it fits too
     many to mean anyone. A term names the topics it is a whole name of; a query that is
-    one whole name (`Bayesian deep learning`) names that topic for all its terms. Only
-    speakers and topics the viewer may see are named.
+    one whole name (`Bayesian deep learning`) names that topic for all its terms.
+
+    Only speakers the viewer may see are named. Topics are named by name alone: a record
+    is found through one only when the viewer sees the record, and the records a note,
+    paper or talk hangs on are under its own event, so they are seen with it. Which
+    topics the viewer sees, to show them, `Search.counts` asks.
     """
     if not terms:
         return {}, {}
     long_terms = [term for term in terms if len(term) >= 2]
     phrase = _spaced(query)
     columns = ("pk", "slug", "name", "aliases")
-    # Topics are read by name, then kept only when the viewer sees them (`_topics`).
     tags = Tag.objects.filter(_may_be_named(terms, phrase)).order_by()
     names = tags.values_list(Value("topic"), *columns)
     if long_terms:
@@ -140,7 +144,7 @@ def named(user, terms, query):
         candidates[kind].append(model(pk=pk, slug=slug, name=name, aliases=aliases))
     return (
         _people(candidates["speaker"], long_terms),
-        _topics(user, candidates["topic"], terms, phrase),
+        _topics(candidates["topic"], terms, phrase),
     )
 
 
@@ -174,19 +178,13 @@ def _people(candidates, terms):
     return {term: found for term, found in holders.items() if 0 < len(found) <= PEOPLE_LIMIT}
 
 
-def _topics(user, candidates, terms, phrase):
+def _topics(candidates, terms, phrase):
     named = {}
     for tag in sorted(candidates, key=lambda tag: tag.name):
         folded = {_spaced(name) for name in topic_names(tag)}
         for term in terms if phrase in folded else [t for t in terms if t in folded]:
             named.setdefault(term, []).append(tag)
-    if not named:
-        return {}
-    # Only topics on a record the viewer may see: asked only when some name matched.
-    ids = {tag.pk for found in named.values() for tag in found}
-    listed = set(listed_topics(user).filter(pk__in=ids).values_list("pk", flat=True))
-    named = {term: [tag for tag in found if tag.pk in listed] for term, found in named.items()}
-    return {term: found for term, found in named.items() if found}
+    return named
 
 
 # --------------------------------------------------------------------------- queries
@@ -288,9 +286,16 @@ class Search:
 
     def counts(self, kinds):
         """{kind: number of results}, each counted up to the cap + 1, in one query. Within
-        the cap these ids are all the results, and `page` sorts them without searching again."""
+        the cap these ids are all the results, and `page` sorts them without searching again.
+        The same query says which of the named topics the viewer sees (`topics`)."""
         limit = count_cap() + 1
         parts, params = [], []
+        named = {tag.pk for found in self.criteria.topics.values() for tag in found}
+        if named:
+            listed = listed_topics(self.user).filter(pk__in=named).order_by().values("pk")
+            sql, found = listed.query.sql_with_params()
+            parts.append(f"SELECT %s, found.* FROM ({sql}) AS found")
+            params += [LISTED, *found]
         for kind in kinds:
             if self.criteria.plain:
                 gate = self.gate(kind)
@@ -303,12 +308,13 @@ class Search:
                     continue
             parts.append(f"SELECT %s, found.* FROM ({sql}) AS found")
             params += [kind, *found]
-        self.ids = {kind: [] for kind in kinds}
+        self.ids = {kind: [] for kind in [*kinds, LISTED]}
         if parts:
             with connection.cursor() as cursor:
                 cursor.execute(" UNION ALL ".join(parts), params)
                 for kind, pk in cursor.fetchall():
                     self.ids[kind].append(pk)
+        self.listed = set(self.ids.pop(LISTED))
         return {kind: len(ids) for kind, ids in self.ids.items()}
 
     def page(self, kind, count, start, stop):
@@ -344,8 +350,10 @@ class Search:
         return list(people.values())
 
     def topics(self):
+        """The topics the query names that the viewer sees (after `counts`)."""
         named = {tag.pk: tag for found in self.criteria.topics.values() for tag in found}
-        return sorted(named.values(), key=lambda tag: tag.name)
+        listed = [tag for pk, tag in named.items() if pk in self.listed]
+        return sorted(listed, key=lambda tag: tag.name)
 
 
 def _with_display(kind, queryset):
