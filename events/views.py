@@ -4,10 +4,9 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 from django_countries.fields import Country
 
@@ -19,7 +18,13 @@ from confjournal.core.listing import (
 )
 from confjournal.core.tagging import prefetch_topics
 from confjournal.web.conditional import journal_conditional
-from confjournal.web.pagecache import Section, table_versions, version_cached, viewer_scope
+from confjournal.web.pagecache import (
+    Section,
+    table_versions,
+    version_cached,
+    viewer_key,
+    viewer_scope,
+)
 from events import calendar
 from events.forms import BoothFilterForm, TimelineFilterForm
 from events.models import Booth, Event, Photo, Tag, attach_topics, taggings_of
@@ -222,7 +227,7 @@ class EventDetailView(DetailView):
         # papers, booths, notes and photos around them, which come and go more often.
         # Their versions are read before anything they show.
         versions = table_versions()
-        key = f"{event.pk}:{viewer_scope(user)}:{get_language()}:{get_script_prefix()}"
+        key = f"{event.pk}:{viewer_key(user)}"
         talk_part = Section(f"event-talks:{key}", talk_section_tables(), versions)
         record_part = Section(f"event-records:{key}", record_section_tables(), versions)
         context["talk_section"], context["record_section"] = talk_part.get(), record_part.get()

@@ -6,9 +6,8 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix
 from django.utils.http import content_disposition_header
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 
 from confjournal.core.listing import (
@@ -21,7 +20,7 @@ from confjournal.core.listing import (
 )
 from confjournal.core.tagging import prefetch_topics
 from confjournal.web.conditional import journal_conditional
-from confjournal.web.pagecache import Section, viewer_scope
+from confjournal.web.pagecache import Section, viewer_key
 from events.models import Booth, Event, Photo, Tag, attach_topics, taggings_of
 from talks import bibtex, recap
 from talks.forms import PaperFilterForm, TalkFilterForm
@@ -173,8 +172,7 @@ class SpeakerListView(FilteredListView):
         request = self.request
         asked = hashlib.sha1(request.GET.urlencode().encode(), usedforsecurity=False)
         section = Section(
-            f"speaker-list:{viewer_scope(request.user)}:{get_language()}:"
-            f"{get_script_prefix()}:{asked.hexdigest()}",
+            f"speaker-list:{viewer_key(request.user)}:{asked.hexdigest()}",
             SPEAKER_LIST_TABLES,
         )
         kept = None if self.page_error else section.get()
@@ -215,8 +213,7 @@ class SpeakerDetailView(DetailView):
         # The talks and notes are kept until one of them, their events, speakers, authors
         # or topics is written.
         section = Section(
-            f"speaker-records:{speaker.pk}:{viewer_scope(user)}:{get_language()}:"
-            f"{get_script_prefix()}",
+            f"speaker-records:{speaker.pk}:{viewer_key(user)}",
             speaker_record_tables(),
         )
         context["speaker_records"] = section.cached(

@@ -21,13 +21,18 @@ from django.db.models.functions import Coalesce, Lower, Trim
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from confjournal.core.listing import YearOf
 from confjournal.stats.counts import topics_by_year
-from confjournal.web.pagecache import Section, counted_part, table_versions, viewer_scope
+from confjournal.web.pagecache import (
+    Section,
+    counted_part,
+    table_versions,
+    viewer_key,
+    viewer_scope,
+)
 from events.models import Event, Tag, taggings_of
 from talks.models import TAGGED_MODELS, Speaker, Talk, TalkSpeaker
 
@@ -455,6 +460,6 @@ def stats(request):
     # The charts themselves are kept too, in the viewer's language, until any table
     # their counts read is written; then only the parts written are counted again.
     tables = [*SPEAKER_TABLES, Tag, *TAGGED_MODELS, *map(taggings_of, TAGGED_MODELS)]
-    charts = Section(f"stats:{get_language()}:{viewer_scope(user)}", tables, versions)
+    charts = Section(f"stats:{viewer_key(user)}", tables, versions)
     context = charts.cached(lambda: journal_stats(user, versions))
     return render(request, "stats/stats.html", context)

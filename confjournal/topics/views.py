@@ -10,8 +10,7 @@ from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 
 from confjournal.core.listing import (
@@ -19,7 +18,13 @@ from confjournal.core.listing import (
     NoFilterForm,
     first,
 )
-from confjournal.web.pagecache import Section, table_versions, version_cached, viewer_scope
+from confjournal.web.pagecache import (
+    Section,
+    table_versions,
+    version_cached,
+    viewer_key,
+    viewer_scope,
+)
 from events.models import Booth, Event, Tag, TaggedItem, attach_topics
 from talks.models import Note, Paper, Speaker, Talk, TalkSpeaker, listed_topics, topic_usage
 
@@ -107,7 +112,7 @@ class TopicDetailView(DetailView):
         user, topic = self.request.user, self.object
         # The lists are kept until a record, its event, speakers, author or topics change.
         section = Section(
-            f"topic-records:{topic.pk}:{viewer_scope(user)}:{get_language()}:{get_script_prefix()}",
+            f"topic-records:{topic.pk}:{viewer_key(user)}",
             TOPIC_RECORD_TABLES,
             self.versions,
         )

@@ -50,6 +50,7 @@ from django.core.cache import caches
 from django.db import DatabaseError, connections, transaction
 from django.db import connection as default_connection
 from django.http import HttpResponse
+from django.urls import get_script_prefix
 from django.utils import timezone, translation
 from django.utils.cache import cc_delim_re
 
@@ -184,7 +185,11 @@ def table_bump_sql(vendor, name):
 
 def counted_part(model):
     """The version of `model`'s table that moves only when COUNTED_COLUMNS change."""
-    return f"{model._meta.db_table}:counted"
+    return _counted_name(model._meta.db_table)
+
+
+def _counted_name(table):
+    return f"{table}:counted"
 
 
 def _counted_trigger(table):
@@ -200,7 +205,7 @@ def _sqlite_triggers(table):
     if table in COUNTED_COLUMNS:
         columns = COUNTED_COLUMNS[table]
         changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in columns)
-        name, bump = _counted_trigger(table), table_bump_sql("sqlite", f"'{table}:counted'")
+        name, bump = _counted_trigger(table), table_bump_sql("sqlite", f"'{_counted_name(table)}'")
         triggers[name] = (
             f"CREATE TRIGGER {name} AFTER UPDATE OF {', '.join(columns)} ON {table} "
             f"WHEN {changed} BEGIN {bump}; END"
@@ -380,7 +385,7 @@ def install_triggers(connection=default_connection, tables=None):
         for table in tables:
             cursor.execute(ensure.format("VALUES (%s, 0)"), [table])
             if table in COUNTED_COLUMNS:
-                cursor.execute(ensure.format("VALUES (%s, 0)"), [f"{table}:counted"])
+                cursor.execute(ensure.format("VALUES (%s, 0)"), [_counted_name(table)])
             if table in VERSION_PARTS:
                 # "WHERE true": SQLite's parser needs it between a SELECT and ON CONFLICT.
                 part = f"'{table}:' || {VERSION_PARTS[table]}"
@@ -592,6 +597,12 @@ def viewer_scope(user):
     if user.is_authenticated:
         return f"user-{user.pk}"
     return "public"
+
+
+def viewer_key(user):
+    """What a rendered part of a page varies by: who sees it, in which language, and the
+    address prefix its links begin with."""
+    return f"{viewer_scope(user)}:{translation.get_language()}:{get_script_prefix()}"
 
 
 def _keep(key, value, seconds):
